@@ -1,0 +1,56 @@
+/** `tollgate <command>`: each command lives in its own module and is loaded only when used. */
+import type { CliCommand, CliIo } from "./io.js";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  start: { summary: "run the bot", load: async () => (await import("./start.js")).runStart },
+  migrate: {
+    summary: "apply pending database migrations",
+    load: async () => (await import("./migrate.js")).runMigrate,
+  },
+  contracts: {
+    summary: "contracts check [DIR]: validate contract files",
+    load: async () => (await import("./contracts.js")).runContracts,
+  },
+  report: {
+    summary: "sign and send evidence (e.g. --junit results.xml)",
+    load: async () => (await import("./report.js")).runReport,
+  },
+  snapshot: {
+    summary: "send an environment snapshot",
+    load: async () => (await import("./snapshot.js")).runSnapshot,
+  },
+  assert: {
+    summary: "pipeline gate: <artifact> --to <env>",
+    load: async () => (await import("./assert.js")).runAssert,
+  },
+  audit: { summary: "audit verify | audit export", load: async () => (await import("./audit.js")).runAudit },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: tollgate <command> [options]\n\nCommands:\n${lines.join("\n")}\n`;
+}
+
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io?: Partial<CliIo>,
+): Promise<number> {
+  const fullIo: CliIo = {
+    env,
+    stdout: io?.stdout ?? ((text) => process.stdout.write(text)),
+    stderr: io?.stderr ?? ((text) => process.stderr.write(text)),
+    cwd: io?.cwd ?? process.cwd(),
+  };
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    fullIo.stdout(usage());
+    return name === undefined ? 64 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    fullIo.stderr(`tollgate: unknown command "${name}"\n\n${usage()}`);
+    return 64;
+  }
+  return (await command.load())(rest, fullIo);
+}

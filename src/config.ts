@@ -1,0 +1,145 @@
+/**
+ * The environment, parsed once (SPEC §1). `loadConfig` lists every problem in one error with a
+ * hint; main.ts turns it into exit status 78 (EX_CONFIG).
+ */
+import { z } from "zod";
+import { CodedError } from "./errors.js";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((part) => part.trim())
+      .filter((part) => part !== ""),
+  );
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xoxb-"), {
+    message: "must start with xoxb- (the Bot User OAuth Token under OAuth & Permissions)",
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xapp-"), {
+    message: "must start with xapp- (an app-level token with connections:write, under Basic Information)",
+  }),
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
+  DATABASE_URL: optionalText,
+  CONTRACTS_DIR: optionalText,
+  HOST: optionalText,
+  PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
+    message: "must be a port number from 0 to 65535",
+  }),
+  TOLLGATE_WEBHOOK_SECRETS: csv,
+  TOLLGATE_API_TOKENS: csv,
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  LOG_LEVEL: optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
+    message: `must be one of ${LOG_LEVELS.join(", ")}`,
+  }),
+});
+
+export interface Config {
+  mode: "sandbox" | "http" | "socket";
+  slack: {
+    botToken?: string | undefined;
+    signingSecret?: string | undefined;
+    appToken?: string | undefined;
+    apiUrl: string;
+  };
+  databasePath: string;
+  contractsDir: string;
+  host: string;
+  port: number;
+  webhookSecrets: string[];
+  apiTokens: string[];
+  githubWebhookSecret?: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Every secret value in the configuration, so the logger can redact them wherever they appear. */
+export function secretValues(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.githubWebhookSecret,
+    ...config.webhookSecrets,
+    ...config.apiTokens,
+  ].filter((value): value is string => value !== undefined && value !== "");
+}
+
+export function databasePathFrom(url: string | undefined): string {
+  if (url === undefined) return "./data/tollgate.db";
+  if (url.startsWith("sqlite://")) return url.slice("sqlite://".length);
+  if (url.startsWith("sqlite:")) return url.slice("sqlite:".length);
+  return url;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    throw configError(problems);
+  }
+  const e = parsed.data;
+  const mode =
+    e.SLACK_BOT_TOKEN === undefined ? "sandbox" : e.SLACK_APP_TOKEN !== undefined ? "socket" : "http";
+  if (mode === "http" && e.SLACK_SIGNING_SECRET === undefined) {
+    problems.push(
+      "SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode",
+    );
+  }
+  if (mode !== "sandbox" && e.TOLLGATE_WEBHOOK_SECRETS.length === 0) {
+    problems.push(
+      "TOLLGATE_WEBHOOK_SECRETS: required outside sandbox mode; CI signs evidence with one of them (e.g. `openssl rand -hex 32`)",
+    );
+  }
+  if (e.DATABASE_URL?.startsWith("postgres")) {
+    problems.push(
+      "DATABASE_URL: postgres:// is reserved for the clustered store, not available yet; use a SQLite path",
+    );
+  }
+  for (const [index, secret] of e.TOLLGATE_WEBHOOK_SECRETS.entries()) {
+    if (secret.length < 16)
+      problems.push(`TOLLGATE_WEBHOOK_SECRETS[${index}]: too short, use at least 16 characters`);
+  }
+  if (problems.length > 0) throw configError(problems);
+
+  return {
+    mode,
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/"),
+    },
+    databasePath: databasePathFrom(e.DATABASE_URL),
+    contractsDir: e.CONTRACTS_DIR ?? "./contracts",
+    host: e.HOST ?? "0.0.0.0",
+    port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    webhookSecrets: e.TOLLGATE_WEBHOOK_SECRETS,
+    apiTokens: e.TOLLGATE_API_TOKENS,
+    githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    logLevel: (e.LOG_LEVEL ?? "info") as Config["logLevel"],
+  };
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function configError(problems: string[]): CodedError {
+  const list = problems.map((p) => `  - ${p}`).join("\n");
+  return new CodedError("config_invalid", `Invalid configuration (${problems.length} problem(s)):\n${list}`, {
+    hint: "See README.md → Configuration for every variable and where to find its value.",
+    details: problems,
+  });
+}

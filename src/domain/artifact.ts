@@ -1,0 +1,59 @@
+/** Artifact identity (SPEC §2): a name plus an immutable content digest. */
+export const ARTIFACT_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}$/;
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+export const COMMIT = /^[0-9a-f]{7,40}$/;
+
+export interface Artifact {
+  name: string;
+  digest: string;
+  version?: string | undefined;
+  commit?: string | undefined;
+  repository?: string | undefined;
+  url?: string | undefined;
+  /** When Tollgate first heard of this digest; `max_age` is measured from here. */
+  firstSeenAt: Date;
+}
+
+/** Upper-case hex is accepted on input and stored lower-case, so one digest has one spelling. */
+export function normalizeDigest(digest: string): string {
+  return digest.toLowerCase();
+}
+
+/** `sha256:4f2a…c91`: what cards and replies show. */
+export function shortDigest(digest: string): string {
+  const hex = digest.startsWith("sha256:") ? digest.slice(7) : digest;
+  return `sha256:${hex.slice(0, 4)}…${hex.slice(-3)}`;
+}
+
+/** A reference as users type it in commands and the read API (SPEC §2). */
+export type ArtifactRef =
+  | { kind: "name_digest"; name: string; digestPrefix: string }
+  | { kind: "name_version"; name: string; version: string }
+  | { kind: "digest"; digestPrefix: string }
+  | { kind: "name"; name: string };
+
+const MIN_PREFIX_HEX = 12;
+
+export function parseArtifactRef(text: string): ArtifactRef | undefined {
+  const trimmed = text.trim();
+  const digestPart = (value: string): string | undefined => {
+    const lower = value.toLowerCase();
+    if (!lower.startsWith("sha256:")) return undefined;
+    const hex = lower.slice(7);
+    return /^[0-9a-f]+$/.test(hex) && hex.length >= MIN_PREFIX_HEX && hex.length <= 64 ? lower : undefined;
+  };
+  if (trimmed.toLowerCase().startsWith("sha256:")) {
+    const prefix = digestPart(trimmed);
+    return prefix ? { kind: "digest", digestPrefix: prefix } : undefined;
+  }
+  const at = trimmed.indexOf("@");
+  if (at === -1) return ARTIFACT_NAME.test(trimmed) ? { kind: "name", name: trimmed } : undefined;
+  const name = trimmed.slice(0, at);
+  const rest = trimmed.slice(at + 1);
+  if (!ARTIFACT_NAME.test(name) || rest === "") return undefined;
+  if (rest.toLowerCase().startsWith("sha256:")) {
+    const prefix = digestPart(rest);
+    return prefix ? { kind: "name_digest", name, digestPrefix: prefix } : undefined;
+  }
+  return /^[A-Za-z0-9._+-]{1,128}$/.test(rest) ? { kind: "name_version", name, version: rest } : undefined;
+}

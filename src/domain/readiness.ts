@@ -1,0 +1,70 @@
+/**
+ * The inputs and output of `evaluateContract` (SPEC §4, §3.6). Every fact is data gathered by
+ * an adapter beforehand, so evaluation is pure and `now` is an argument.
+ */
+import type { Artifact } from "./artifact.js";
+import type { Deployment, Evidence, Snapshot } from "./evidence.js";
+
+export type CheckStatus = "passed" | "failed" | "pending" | "stale" | "waiting";
+export type Verdict = "ready" | "waiting" | "blocked";
+
+export interface Check {
+  /** Stable ids: `artifact:same_as`, `artifact:soak`, `artifact:max_age`, `evidence:<name|kind>`,
+   * `drift`, `freeze`, `lock`, `approvals`. */
+  id: string;
+  status: CheckStatus;
+  /** One line a person understands: "`e2e` failed on sha256:4f2a…c91 (run 8812)". */
+  reason: string;
+  /** Extra structured detail for the Details modal (e.g. drift differences). */
+  detail?: unknown;
+}
+
+export interface Lock {
+  environment: string | "*";
+  reason: string;
+  lockedBy: string;
+  lockedAt: Date;
+  expiresAt?: Date | undefined;
+}
+
+export interface ApprovalFact {
+  userId: string;
+  at: Date;
+  digest: string;
+  contractRevision: string;
+  /** Resolved by the caller from user ids and user groups at the time of evaluation. */
+  isApprover: boolean;
+}
+
+export interface PromotionFact {
+  id: string;
+  requestedBy: string;
+  requestedAt: Date;
+  digest: string;
+  contractRevision: string;
+  approvals: ApprovalFact[];
+  /** Set when an approver overrode a freeze, with their reason. */
+  freezeOverride?: { by: string; reason: string } | undefined;
+}
+
+export interface ReadinessFacts {
+  artifact: Artifact;
+  /** Evidence for this digest and for its commit, in any order. */
+  evidence: Evidence[];
+  /** Deployments into the contract's `artifact.same_as` environment, any order, all digests. */
+  upstreamDeployments: Deployment[];
+  /** Newest snapshot of this environment and of `drift.compare_to`, when known. */
+  snapshots: { here?: Snapshot | undefined; there?: Snapshot | undefined };
+  locks: Lock[];
+  /** Present when a promotion is open; only then is `approvals` checked. */
+  promotion?: PromotionFact | undefined;
+}
+
+export interface Readiness {
+  environment: string;
+  digest: string;
+  verdict: Verdict;
+  checks: Check[];
+  contractRevision: string;
+  evaluatedAt: Date;
+}
