@@ -79,3 +79,17 @@ export function createChangeBus(): ChangeBus {
     },
   };
 }
+
+/** Evaluates readiness from stored facts (implemented in flows/evaluate-readiness.ts). */
+export interface ReadinessService {
+  evaluate(
+    digest: string,
+    environment: string,
+    options?: { promotion?: import("../domain/readiness.js").PromotionFact },
+  ): import("../domain/readiness.js").Readiness;
+}
+
+/** Durable thread replies under an artifact's card (implemented by the Slack outbox). */
+export interface CardThreadPoster {
+  postEvent(input: { digest: string; environment: string; text: string }): void;
+}
