@@ -11,6 +11,7 @@ CREATE TABLE artifacts (
   first_seen_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX artifacts_by_name ON artifacts (name, first_seen_at);
+CREATE INDEX artifacts_by_first_seen ON artifacts (first_seen_at);
 CREATE INDEX artifacts_by_commit ON artifacts (commit_sha) WHERE commit_sha IS NOT NULL;
 CREATE INDEX artifacts_by_version ON artifacts (name, version) WHERE version IS NOT NULL;
 
@@ -31,7 +32,9 @@ CREATE TABLE evidence (
   CHECK (digest IS NOT NULL OR commit_sha IS NOT NULL)
 );
 CREATE INDEX evidence_by_digest ON evidence (digest, kind, name, observed_at) WHERE digest IS NOT NULL;
-CREATE INDEX evidence_by_commit ON evidence (commit_sha, kind, name, observed_at) WHERE commit_sha IS NOT NULL;
+-- Commit-scoped evidence only (digest IS NULL): it counts for every artifact built from the commit,
+-- including artifacts registered after it arrived. Digest-scoped rows keep a copy of the commit too.
+CREATE INDEX evidence_by_commit ON evidence (commit_sha, kind, name, observed_at) WHERE digest IS NULL;
 
 CREATE TABLE deployments (
   seq           INTEGER PRIMARY KEY,
@@ -43,8 +46,10 @@ CREATE TABLE deployments (
   deployed_at   INTEGER NOT NULL,
   received_at   INTEGER NOT NULL
 );
-CREATE INDEX deployments_by_environment ON deployments (environment, deployed_at);
-CREATE INDEX deployments_by_digest ON deployments (digest, environment, deployed_at);
+CREATE INDEX deployments_by_environment ON deployments (environment, deployed_at, seq);
+CREATE INDEX deployments_by_digest ON deployments (digest, environment, deployed_at, seq);
+-- "What runs in an environment" is its latest succeeded deployment (SPEC §3.2).
+CREATE INDEX deployments_succeeded ON deployments (environment, deployed_at, seq) WHERE status = 'succeeded';
 
 CREATE TABLE snapshots (
   seq           INTEGER PRIMARY KEY,
@@ -55,14 +60,16 @@ CREATE TABLE snapshots (
   taken_at      INTEGER NOT NULL,
   received_at   INTEGER NOT NULL
 );
-CREATE INDEX snapshots_by_environment ON snapshots (environment, taken_at);
+CREATE INDEX snapshots_by_environment ON snapshots (environment, taken_at, seq);
 
 -- Idempotency keys (X-Tollgate-Delivery, X-GitHub-Delivery): a repeat answers with the first id.
+-- Scoped per route, so a CI run may use one key for its evidence and its deployment.
 CREATE TABLE deliveries (
-  delivery_key  TEXT PRIMARY KEY,
   route         TEXT NOT NULL,
+  delivery_key  TEXT NOT NULL,
   result_id     TEXT NOT NULL,
-  received_at   INTEGER NOT NULL
+  received_at   INTEGER NOT NULL,
+  PRIMARY KEY (route, delivery_key)
 ) WITHOUT ROWID;
 
 -- The audit ledger (SPEC §7): each row carries the SHA-256 of the previous row.

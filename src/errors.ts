@@ -25,7 +25,17 @@ export type ErrorCode =
   | "environment_locked"
   | "freeze_active"
   | "slack_unavailable"
-  | "unreachable";
+  | "unreachable"
+  | "method_not_allowed"
+  | "internal_error"
+  | "promotion_transition_invalid"
+  | "promotion_expired"
+  | "lock_not_allowed"
+  | "rollback_target_not_found"
+  | "audit_chain_broken"
+  | "drift_not_configured"
+  | "invalid_reference"
+  | "invalid_request";
 
 export class CodedError extends Error {
   readonly code: ErrorCode;

@@ -27,6 +27,14 @@ export interface EvidenceReader {
   evidenceFor(artifact: Pick<Artifact, "digest" | "commit">): Evidence[];
 }
 
+/**
+ * Only the newest evidence per (digest or commit, kind, name, environment): everything a verdict
+ * needs (SPEC §3.1), without reading an artifact's whole history.
+ */
+export interface LatestEvidenceReader {
+  latestEvidenceFor(artifact: Pick<Artifact, "digest" | "commit">): Evidence[];
+}
+
 export interface DeploymentReader {
   /** The latest `succeeded` deployment in the environment: what runs there now. */
   currentlyRunning(environment: string): Deployment | undefined;
@@ -34,6 +42,20 @@ export interface DeploymentReader {
   deploymentsIn(environment: string, since?: Date): Deployment[];
   /** The latest `succeeded` deployment of this digest into the environment. */
   latestSuccessOf(digest: string, environment: string): Deployment | undefined;
+}
+
+/**
+ * Narrow deployment reads for readiness and artifact references: what one evaluation needs
+ * without reading an environment's whole history (a busy staging has thousands of deployments).
+ */
+export interface DeploymentHistoryReader {
+  /** The latest `succeeded` deployment of an artifact with this name in the environment. */
+  runningNamed(environment: string, name: string): Deployment | undefined;
+  /**
+   * The first `succeeded` deployment of another digest of the same name in the same environment
+   * after `deployment`: the moment it stopped running there.
+   */
+  replacementOf(deployment: Deployment): Deployment | undefined;
 }
 
 export interface SnapshotReader {

@@ -1,0 +1,151 @@
+/**
+ * `contracts/<env>.yml` (and `.yaml`) → a validated ContractSet, or every problem in every file.
+ * Nothing is partial: one bad file refuses the whole set, so a bot never runs half-configured.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Contract, ContractSet } from "../../domain/contract.js";
+import { type CheckedFile, checkContractSet, promotionOrder, referencesIn } from "./check-set.js";
+import { type ContractError, fileError } from "./contract-error.js";
+import { ENVIRONMENT_NAME } from "./contract-fields.js";
+import { MAX_CONTRACT_BYTES, readContractYaml } from "./read-yaml.js";
+import { toContract } from "./to-contract.js";
+import { validateContractDocument } from "./validate-contract.js";
+
+export type LoadContractSetResult =
+  | { ok: true; set: ContractSet; files: ContractFile[] }
+  | { ok: false; errors: ContractError[] };
+
+export interface ContractFile {
+  environment: string;
+  /** As shown in messages: relative to the working directory when inside it. */
+  file: string;
+  revision: string;
+}
+
+const EXTENSIONS = [".yml", ".yaml"];
+
+export function revisionOf(bytes: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+export function loadContractSet(dir: string, options: { cwd?: string } = {}): LoadContractSetResult {
+  const cwd = options.cwd ?? process.cwd();
+  const absDir = path.resolve(cwd, dir);
+  const shown = (abs: string) => {
+    const rel = path.relative(cwd, abs);
+    return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
+  };
+  const listing = listContractFiles(absDir, shown(absDir));
+  if (!listing.ok) return listing;
+
+  const errors: ContractError[] = [...listing.errors];
+  const checked: CheckedFile[] = [];
+  const files: ContractFile[] = [];
+  const contracts = new Map<string, Contract>();
+  for (const { environment, abs } of listing.entries) {
+    const file = shown(abs);
+    const read = readBytes(abs, file);
+    if (!read.ok) {
+      errors.push(read.error);
+      continue;
+    }
+    const yaml = readContractYaml(file, read.bytes);
+    if (!yaml.ok) {
+      errors.push(...yaml.errors);
+      continue;
+    }
+    checked.push({ environment, source: yaml.source, refs: referencesIn(yaml.data) });
+    const valid = validateContractDocument(yaml.source, yaml.data);
+    if (!valid.ok) {
+      errors.push(...valid.errors);
+      continue;
+    }
+    const revision = revisionOf(read.bytes);
+    files.push({ environment, file, revision });
+    contracts.set(environment, toContract(environment, revision, valid.value));
+  }
+  errors.push(...checkContractSet(checked, new Set(listing.entries.map((e) => e.environment))));
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
+  return { ok: true, set: { contracts, order: promotionOrder(checked) }, files };
+}
+
+type Listing =
+  | { ok: true; entries: Array<{ environment: string; abs: string }>; errors: ContractError[] }
+  | { ok: false; errors: ContractError[] };
+
+function listContractFiles(absDir: string, shownDir: string): Listing {
+  let names: string[];
+  try {
+    names = readdirSync(absDir).sort();
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such folder" : "cannot read folder";
+    return {
+      ok: false,
+      errors: [{ file: shownDir, path: "", message: `${reason} (${(error as Error).message})` }],
+    };
+  }
+  const entries: Array<{ environment: string; abs: string }> = [];
+  const errors: ContractError[] = [];
+  for (const name of names) {
+    const ext = path.extname(name);
+    // Dotfiles are editor and OS droppings (.prod.yml.swp, .DS_Store); other extensions are not contracts.
+    if (name.startsWith(".") || !EXTENSIONS.includes(ext)) continue;
+    const abs = path.join(absDir, name);
+    if (!isFile(abs)) continue;
+    const environment = name.slice(0, -ext.length);
+    const file = path.join(shownDir, name);
+    if (!ENVIRONMENT_NAME.test(environment)) {
+      const why = "use lower-case letters, digits and - (at most 63), starting with a letter or digit";
+      errors.push(fileError(file, `"${environment}" is not a valid environment name: ${why}`));
+    } else if (entries.some((e) => e.environment === environment)) {
+      errors.push(fileError(file, `environment "${environment}" is defined twice (.yml and .yaml)`));
+    } else {
+      entries.push({ environment, abs });
+    }
+  }
+  if (entries.length === 0 && errors.length === 0) {
+    errors.push({
+      file: shownDir,
+      path: "",
+      message: "no contracts: add <environment>.yml files (see docs/contracts.md)",
+    });
+  }
+  return { ok: true, entries, errors };
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readBytes(
+  abs: string,
+  file: string,
+): { ok: true; bytes: Buffer } | { ok: false; error: ContractError } {
+  try {
+    // Refuse by size before reading, so a 10 GB file costs a stat, not the heap.
+    const size = statSync(abs).size;
+    if (size > MAX_CONTRACT_BYTES) {
+      return { ok: false, error: fileError(file, `file is ${size} bytes; contracts are limited to 1 MiB`) };
+    }
+    return { ok: true, bytes: readFileSync(abs) };
+  } catch (error) {
+    return { ok: false, error: fileError(file, `cannot read file (${(error as Error).message})`) };
+  }
+}
+
+/** By file, then position: the order an editor's problem list shows them. */
+function sortErrors(errors: ContractError[]): ContractError[] {
+  return [...errors].sort(
+    (a, b) =>
+      (a.file === b.file ? 0 : a.file < b.file ? -1 : 1) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.col ?? 0) - (b.col ?? 0),
+  );
+}

@@ -1,0 +1,82 @@
+/** From a schema-checked payload (snake_case, as sent) to the flows' inputs. */
+import type { z } from "zod";
+import type {
+  DeploymentInput,
+  EvidenceInput,
+  IntakeOutcome,
+  SnapshotInput,
+} from "../../flows/intake-ports.js";
+import type { Issue } from "./respond.js";
+import { type EvidencePayload, type PayloadSchemas, toIssues } from "./schemas.js";
+
+export type Validated<T> = { ok: true; input: T } | { ok: false; issues: Issue[] };
+
+export interface EvidenceRequest {
+  items: EvidenceInput[];
+  batch: boolean;
+  delivery?: string | undefined;
+}
+
+/** What the routes call; app.ts binds them to the intake flows. */
+export interface IntakeHandlers {
+  evidence(request: EvidenceRequest): Promise<IntakeOutcome>;
+  deployment(request: { deployment: DeploymentInput; delivery?: string | undefined }): Promise<IntakeOutcome>;
+  snapshot(request: { snapshot: SnapshotInput; delivery?: string | undefined }): Promise<IntakeOutcome>;
+}
+
+export function intakeValidators(schemas: PayloadSchemas) {
+  return {
+    evidence(value: unknown): Validated<Omit<EvidenceRequest, "delivery">> {
+      const batch = typeof value === "object" && value !== null && !Array.isArray(value) && "items" in value;
+      if (batch) {
+        return check(schemas.evidenceBatch, value, (data) => ({
+          batch,
+          items: data.items.map(toEvidenceInput),
+        }));
+      }
+      return check(schemas.evidence, value, (data) => ({ batch, items: [toEvidenceInput(data)] }));
+    },
+    deployment(value: unknown): Validated<DeploymentInput> {
+      return check(schemas.deployment, value, (d) => ({
+        environment: d.environment,
+        artifact: d.artifact,
+        status: d.status,
+        deployedAt: d.deployed_at,
+        url: d.url,
+      }));
+    },
+    snapshot(value: unknown): Validated<SnapshotInput> {
+      return check(schemas.snapshot, value, (s) => ({
+        environment: s.environment,
+        takenAt: s.taken_at,
+        source: s.source,
+        configJson: JSON.stringify(s.config),
+      }));
+    },
+  };
+}
+
+function check<S extends z.ZodType, T>(
+  schema: S,
+  value: unknown,
+  map: (data: z.output<S>) => T,
+): Validated<T> {
+  const result = schema.safeParse(value);
+  return result.success
+    ? { ok: true, input: map(result.data) }
+    : { ok: false, issues: toIssues(result.error) };
+}
+
+function toEvidenceInput(e: EvidencePayload): EvidenceInput {
+  return {
+    artifact: e.artifact,
+    kind: e.kind,
+    name: e.name,
+    status: e.status,
+    environment: e.environment,
+    summary: e.summary,
+    url: e.url,
+    observedAt: e.observed_at,
+    detailsJson: e.details,
+  };
+}

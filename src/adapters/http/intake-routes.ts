@@ -1,0 +1,136 @@
+/**
+ * POST /api/v1/evidence, /deployments, /snapshots (SPEC §3). The order is the contract:
+ * cap → content type → v1 signature over the raw bytes → strict UTF-8 + JSON → schema (every
+ * issue) → flow → the exact status and body of the SPEC table.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CodedError } from "../../errors.js";
+import type { IntakeOutcome } from "../../flows/intake-ports.js";
+import type { Clock } from "../../flows/ports.js";
+import { type IntakeHandlers, intakeValidators, type Validated } from "./intake-payloads.js";
+import { parseStrictJson } from "./parse-json.js";
+import { declaredTooLarge, lingerAndClose, MIB, readBody, tooLarge } from "./read-body.js";
+import { errorResponse, type Issue, invalidPayload, sendJson } from "./respond.js";
+import { createPayloadSchemas } from "./schemas.js";
+import type { HttpServer, RequestContext } from "./server.js";
+import { verifyV1 } from "./v1-signature.js";
+
+export type { IntakeHandlers } from "./intake-payloads.js";
+
+export interface IntakeRouteDeps {
+  /** Accepted webhook secrets, several during rotation (TOLLGATE_WEBHOOK_SECRETS). */
+  secrets: readonly string[];
+  clock: Clock;
+  handlers: IntakeHandlers;
+}
+
+interface IntakeRoute {
+  path: string;
+  name: string;
+  limit: number;
+  /** Validates the payload and, when it is good, returns what stores it. */
+  parse(value: unknown): Validated<(delivery: string | undefined) => Promise<IntakeOutcome>>;
+}
+
+function intakeRoute<T>(
+  path: string,
+  limit: number,
+  validate: (value: unknown) => Validated<T>,
+  store: (input: T, delivery: string | undefined) => Promise<IntakeOutcome>,
+): IntakeRoute {
+  return {
+    path,
+    name: path.slice(path.lastIndexOf("/") + 1),
+    limit,
+    parse(value) {
+      const validated = validate(value);
+      return validated.ok ? { ok: true, input: (delivery) => store(validated.input, delivery) } : validated;
+    },
+  };
+}
+
+const DELIVERY = /^[\x21-\x7e]{1,200}$/;
+
+export function registerIntakeRoutes(http: HttpServer, deps: IntakeRouteDeps): void {
+  const validators = intakeValidators(createPayloadSchemas(deps.clock));
+  const { handlers } = deps;
+  const routes = [
+    intakeRoute("/api/v1/evidence", MIB, validators.evidence, (input, delivery) =>
+      handlers.evidence({ ...input, delivery }),
+    ),
+    intakeRoute("/api/v1/deployments", MIB, validators.deployment, (deployment, delivery) =>
+      handlers.deployment({ deployment, delivery }),
+    ),
+    intakeRoute("/api/v1/snapshots", 5 * MIB, validators.snapshot, (snapshot, delivery) =>
+      handlers.snapshot({ snapshot, delivery }),
+    ),
+  ];
+  for (const route of routes) {
+    http.route("POST", route.path, (req, res, ctx) => handleIntake(route, deps, http, req, res, ctx));
+  }
+}
+
+async function handleIntake(
+  route: IntakeRoute,
+  deps: IntakeRouteDeps,
+  http: HttpServer,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): Promise<void> {
+  try {
+    const outcome = await accept(route, deps, req);
+    if (route.name === "evidence") http.metrics.evidenceStored.inc(outcome.stored);
+    const body = `{"status":"accepted","id":${JSON.stringify(outcome.id)},"duplicate":${outcome.duplicate}}`;
+    sendJson(res, outcome.duplicate ? 200 : 202, body);
+  } catch (error) {
+    const { status, body } = errorResponse(error);
+    if (status >= 500) ctx.log.error({ err: error }, "intake failed");
+    else ctx.log.info({ code: body.error }, "intake refused");
+    // Answered before the body was read: close the connection rather than parse what follows.
+    const early = !req.complete;
+    sendJson(res, status, body, early ? { connection: "close" } : {});
+    if (early) lingerAndClose(req);
+  } finally {
+    http.metrics.ingestLatency.labels(route.name).observe((performance.now() - ctx.startedAt) / 1000);
+  }
+}
+
+async function accept(
+  route: IntakeRoute,
+  deps: IntakeRouteDeps,
+  req: IncomingMessage,
+): Promise<IntakeOutcome> {
+  if (declaredTooLarge(req, route.limit)) throw tooLarge(route.limit);
+  if (!isJson(req.headers["content-type"])) {
+    throw new CodedError("unsupported_media_type", "send Content-Type: application/json");
+  }
+  const body = await readBody(req, route.limit);
+  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+  const { "x-tollgate-timestamp": timestamp, "x-tollgate-signature": signature } = req.headers;
+  if (!verifyV1(deps.secrets, single(timestamp), single(signature), body, nowSeconds)) {
+    throw new CodedError("unauthorized", "missing, bad or stale signature");
+  }
+  const parsed = parseStrictJson(body);
+  if (!parsed.ok) throw invalidPayload(parsed.issues);
+  const issues: Issue[] = [];
+  const delivery = single(req.headers["x-tollgate-delivery"]);
+  if (delivery !== undefined && !DELIVERY.test(delivery)) {
+    issues.push({ path: "headers.x-tollgate-delivery", message: "must be 1-200 printable ASCII characters" });
+  }
+  const validated = route.parse(parsed.value);
+  if (!validated.ok) issues.push(...validated.issues);
+  if (!validated.ok || issues.length > 0) throw invalidPayload(issues);
+  return validated.input(delivery);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const [type, ...params] = contentType.toLowerCase().split(";");
+  if (type?.trim() !== "application/json") return false;
+  return params.every((p) => !p.trim().startsWith("charset=") || /^charset="?utf-8"?$/.test(p.trim()));
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? undefined : value;
+}

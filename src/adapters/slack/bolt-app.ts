@@ -1,0 +1,126 @@
+/**
+ * The Bolt app. HTTP mode serves Slack on our own port: Bolt's HTTPReceiver is never started, its
+ * `requestListener` is mounted at `/slack/events` by the HTTP server (it verifies the v0
+ * signature and timestamp itself and answers 401). Socket Mode is used when an app token is set.
+ * Every Web API client honours SLACK_API_URL.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { Config } from "../../config.js";
+import type { Logger } from "../log.js";
+
+export type BoltApp = InstanceType<typeof App>;
+export type WebClient = InstanceType<typeof webApi.WebClient>;
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+export interface BotIdentity {
+  botUserId?: string | undefined;
+  botId?: string | undefined;
+}
+
+export interface SlackAppOptions {
+  config: Pick<Config, "slack" | "mode">;
+  logger: Logger;
+  /** Filled in the background by auth.test; no request waits for it. */
+  identity?: BotIdentity;
+}
+
+export interface SlackApp {
+  app: BoltApp;
+  mode: "http" | "socket";
+  /** HTTP mode: the handler for POST /slack/events (undefined in Socket Mode). */
+  requestListener?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Bolt's Logger interface on top of our pino logger. */
+function boltLogger(logger: Logger) {
+  const child = logger.child({ component: "bolt" });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(" ")),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(" ")),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(" ")),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(" ")),
+    setLevel: (l: typeof level) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { config } = options;
+  const token = config.slack.botToken;
+  if (!token) throw new Error("createSlackApp needs a bot token (sandbox mode passes the emulator's)");
+  const logger = boltLogger(options.logger);
+  const identity = options.identity ?? {};
+  const clientOptions = { slackApiUrl: config.slack.apiUrl };
+  // NOTE: our own authorize skips Bolt's auth.test on the request path, so a slow Slack API can
+  // never delay an ack; the bot's ids arrive from a background auth.test.
+  const authorize = async () => ({
+    botToken: token,
+    ...(identity.botUserId ? { botUserId: identity.botUserId } : {}),
+    ...(identity.botId ? { botId: identity.botId } : {}),
+  });
+  if (config.slack.appToken) {
+    const receiver = new SocketModeReceiver({
+      appToken: config.slack.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    });
+    const app = new App({ receiver, authorize, logger, clientOptions });
+    return {
+      app,
+      mode: "socket",
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  const signingSecret = config.slack.signingSecret;
+  if (!signingSecret) throw new Error("HTTP mode needs SLACK_SIGNING_SECRET");
+  const receiver = new HTTPReceiver({ signingSecret, logger, endpoints: SLACK_EVENTS_PATH });
+  const app = new App({ receiver, authorize, logger, clientOptions });
+  return {
+    app,
+    mode: "http",
+    requestListener: (req, res) => {
+      // The HTTP server may mount us under a prefix and strip it; Bolt routes on the exact path.
+      const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
+      req.url = `${SLACK_EVENTS_PATH}${query}`;
+      if (req.method !== "POST") {
+        res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "method_not_allowed" }));
+        return;
+      }
+      receiver.requestListener(req, res);
+    },
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+/**
+ * The client the outbox uses: same API URL, but no retries of its own and 429s rejected at once,
+ * so the durable outbox decides when to try again (and survives a restart while waiting).
+ */
+export function createOutboxClient(
+  config: Pick<Config, "slack">,
+  logger: Logger,
+  timeoutMs = 10_000,
+): WebClient {
+  return new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+    logger: boltLogger(logger),
+  });
+}

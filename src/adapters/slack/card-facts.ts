@@ -1,0 +1,82 @@
+/**
+ * Gathers what a card shows from the stores and the readiness service: one place that knows where
+ * each fact lives, so the card, the Details modal and `/promote status` agree.
+ */
+import type { Artifact } from "../../domain/artifact.js";
+import type { Readiness } from "../../domain/readiness.js";
+import type {
+  ArtifactReader,
+  ContractSource,
+  DeploymentReader,
+  ReadinessService,
+} from "../../flows/ports.js";
+import type { CardModel, CardPromotion, RunningArtifact } from "./views/card-model.js";
+import { driftFromDetail } from "./views/card-model.js";
+
+/** The promotion a card shows for (digest, environment): the newest one, open or recently closed. */
+export interface CardPromotionSource {
+  promotionFor(digest: string, environment: string): CardPromotion | undefined;
+  /** True when a rollback condition fired for what runs in `environment` and the contract proposes one. */
+  rollbackProposed?(digest: string, environment: string): boolean;
+}
+
+export interface CardFactsDeps {
+  artifacts: ArtifactReader;
+  deployments: DeploymentReader;
+  contracts: ContractSource;
+  readiness: ReadinessService;
+  promotions?: CardPromotionSource | undefined;
+}
+
+export type CardFacts = ReturnType<typeof createCardFacts>;
+
+export function createCardFacts(deps: CardFactsDeps) {
+  function running(environment: string): RunningArtifact | undefined {
+    const deployment = deps.deployments.currentlyRunning(environment);
+    if (!deployment) return undefined;
+    const artifact = deps.artifacts.getArtifact(deployment.digest);
+    return {
+      name: artifact?.name ?? deployment.name,
+      digest: deployment.digest,
+      version: artifact?.version,
+      since: deployment.deployedAt,
+    };
+  }
+
+  function evaluate(
+    artifact: Artifact,
+    environment: string,
+    promotion: CardPromotion | undefined,
+  ): Readiness {
+    // NOTE: an open promotion's approvals are part of readiness; without one the service decides.
+    return promotion?.fact
+      ? deps.readiness.evaluate(artifact.digest, environment, { promotion: promotion.fact })
+      : deps.readiness.evaluate(artifact.digest, environment);
+  }
+
+  return {
+    /** The card for (digest, environment), or undefined when either is unknown. */
+    cardModel(digest: string, environment: string): CardModel | undefined {
+      const artifact = deps.artifacts.getArtifact(digest);
+      const contract = deps.contracts.current().contracts.get(environment);
+      if (!artifact || !contract) return undefined;
+      const promotion = deps.promotions?.promotionFor(digest, environment);
+      const readiness = evaluate(artifact, environment, promotion);
+      const driftCheck = readiness.checks.find((c) => c.id === "drift");
+      return {
+        artifact,
+        environment,
+        readiness,
+        driftAgainst: contract.drift?.compareTo,
+        drift: driftFromDetail(driftCheck?.detail),
+        promotion,
+        running: running(environment),
+        rollbackProposed: deps.promotions?.rollbackProposed?.(digest, environment) ?? false,
+      };
+    },
+    running,
+    channelFor(environment: string): string | undefined {
+      return deps.contracts.current().contracts.get(environment)?.channel;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** The `/promote` handlers this adapter owns: status, help and unknown. */
+import type { Artifact, ArtifactRef } from "../../../domain/artifact.js";
+import { CodedError } from "../../../errors.js";
+import type {
+  ArtifactReader,
+  ContractSource,
+  DeploymentReader,
+  ReadinessService,
+} from "../../../flows/ports.js";
+import { renderHelp, renderStatus, renderUnknown } from "../views/replies.js";
+import type { PromoteHandler } from "./promote-command.js";
+
+export interface StatusDeps {
+  artifacts: ArtifactReader;
+  deployments: Pick<DeploymentReader, "currentlyRunning">;
+  contracts: ContractSource;
+  readiness: ReadinessService;
+}
+
+/** A bare name in `status` means the newest artifact of that name: there is no target to look before. */
+export function resolveForStatus(artifacts: ArtifactReader, ref: ArtifactRef, text: string): Artifact {
+  const found = ref.kind === "name" ? artifacts.artifactsNamed(ref.name, 1) : artifacts.findArtifacts(ref, 2);
+  const distinct = new Set(found.map((a) => a.digest));
+  if (distinct.size > 1) {
+    throw new CodedError(
+      "artifact_ambiguous",
+      `\`${text}\` matches more than one artifact; give more of the digest`,
+    );
+  }
+  const artifact = found[0];
+  if (!artifact) throw new CodedError("artifact_not_found", `No artifact \`${text}\` is known`);
+  return artifact;
+}
+
+export function statusHandler(deps: StatusDeps): PromoteHandler<"status"> {
+  return async (command, context) => {
+    const artifact = resolveForStatus(deps.artifacts, command.artifact, command.artifactText);
+    const set = deps.contracts.current();
+    const environments = set.order.map((environment) => ({
+      environment,
+      readiness: deps.readiness.evaluate(artifact.digest, environment),
+      running: deps.deployments.currentlyRunning(environment)?.digest === artifact.digest,
+    }));
+    await context.respond(renderStatus({ artifact, environments }));
+  };
+}
+
+export const helpHandler: PromoteHandler<"help"> = async (_command, context) => {
+  await context.respond(renderHelp());
+};
+
+export const unknownHandler: PromoteHandler<"unknown"> = async (command, context) => {
+  await context.respond(renderUnknown(command));
+};

@@ -1,0 +1,237 @@
+/**
+ * Sends the outbox to Slack. Calls for one card go strictly in order (the post stores its ts
+ * before any update); different cards go in parallel up to `concurrency`. A 429 pauses every
+ * call until Retry-After; 5xx and network errors back off exponentially with jitter; permanent
+ * errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
+ */
+import type { Logger } from "../../log.js";
+import { classifySlackError, type Failure } from "./slack-errors.js";
+import type { OutboxRow, SlackStore } from "./slack-store.js";
+
+/** The two Web API methods the outbox uses, as @slack/web-api's WebClient has them. */
+export interface OutboxClient {
+  chat: {
+    postMessage(
+      args: Record<string, unknown>,
+    ): Promise<{ ts?: string | undefined; channel?: string | undefined }>;
+    update(args: Record<string, unknown>): Promise<unknown>;
+  };
+}
+
+export interface OutboxProblem {
+  error: string;
+  /** workspace = nothing can be sent (token); channel/message = only some cards are affected. */
+  scope: "workspace" | "channel" | "message";
+  hint: string;
+  channel?: string | undefined;
+  since: string;
+  count: number;
+}
+
+export interface OutboxWorkerOptions {
+  store: SlackStore;
+  client: OutboxClient;
+  logger: Logger;
+  now?: () => number;
+  concurrency?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Transient failures after which a row is given up (a day of retries at the default cap). */
+  maxAttempts?: number;
+  random?: () => number;
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
+
+export function createOutboxWorker(options: OutboxWorkerOptions) {
+  const { store, client, logger } = options;
+  const now = options.now ?? Date.now;
+  const concurrency = options.concurrency ?? 4;
+  const base = options.backoffBaseMs ?? 1000;
+  const cap = options.backoffMaxMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 1500;
+  const random = options.random ?? Math.random;
+  const inFlight = new Map<string, Promise<void>>();
+  const problems = new Map<string, OutboxProblem>();
+  let pausedUntil = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let scheduled = false;
+  let idleWaiters: (() => void)[] = [];
+
+  function kick(): void {
+    if (!running || scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      tick();
+    });
+  }
+
+  function tick(): void {
+    if (!running) return;
+    clearTimeout(timer);
+    const t = now();
+    if (t < pausedUntil) {
+      schedule(pausedUntil - t);
+      return;
+    }
+    const free = concurrency - inFlight.size;
+    if (free > 0) {
+      const rows = store.dueRows(t, concurrency * 2).filter((r) => !inFlight.has(lineOf(r)));
+      for (const row of rows.slice(0, free)) start(row);
+    }
+    const next = store.nextDueAt();
+    // NOTE: rows already due are either started, waiting behind an in-flight call of their card,
+    // or waiting for a free slot; each finishing call kicks again, so only future rows need a timer.
+    if (next !== undefined && next > now()) schedule(next - now());
+    if (inFlight.size === 0 && store.dueRows(now(), 1).length === 0) notifyIdle();
+  }
+
+  function schedule(ms: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(ms, 5));
+    timer.unref?.();
+  }
+
+  function start(row: OutboxRow): void {
+    const line = lineOf(row);
+    const work = send(row)
+      .catch((error: unknown) => logger.error({ err: error, outboxId: row.id }, "slack outbox bug"))
+      .finally(() => {
+        inFlight.delete(line);
+        kick();
+      });
+    inFlight.set(line, work);
+  }
+
+  async function send(row: OutboxRow): Promise<void> {
+    const card = row.cardKey ? cardOf(row.cardKey) : undefined;
+    const channel = card?.channel ?? row.payload.channel;
+    try {
+      await deliver(row, card);
+      if (channel) clearProblems(channel);
+    } catch (error) {
+      handleFailure(row, classifySlackError(error, channel), channel);
+    }
+  }
+
+  function cardOf(key: string) {
+    const at = key.lastIndexOf("|");
+    return store.getCard(key.slice(0, at), key.slice(at + 1));
+  }
+
+  async function deliver(row: OutboxRow, card: ReturnType<typeof cardOf>): Promise<void> {
+    const { text, blocks } = row.payload;
+    const t = () => now();
+    if (row.kind === "post_message") {
+      await client.chat.postMessage({ channel: row.payload.channel, text, blocks, unfurl_links: false });
+      store.markDone(row, t());
+      return;
+    }
+    if (!card) return store.markDead(row.id, "card row missing", t());
+    if (row.kind === "thread_reply") {
+      if (!card.ts) return store.markDead(row.id, "the card was never posted", t());
+      await client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text, unfurl_links: false });
+      store.markDone(row, t());
+      return;
+    }
+    if (card.ts) {
+      await client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
+      store.markDone(row, t());
+      return;
+    }
+    // A post, or an update whose post died earlier: either way no message exists yet.
+    const posted = await client.chat.postMessage({
+      channel: card.channel,
+      text,
+      blocks,
+      unfurl_links: false,
+    });
+    if (!posted.ts) throw new Error("chat.postMessage answered without ts");
+    store.recordPosted(row, posted.ts, t());
+  }
+
+  function handleFailure(row: OutboxRow, failure: Failure, channel: string | undefined): void {
+    const t = now();
+    if (failure.type === "rate_limited") {
+      pausedUntil = Math.max(pausedUntil, t + failure.retryAfterMs);
+      logger.warn(
+        { retryAfterMs: failure.retryAfterMs, outboxId: row.id },
+        "slack rate limited; pausing the outbox",
+      );
+      store.reschedule(row.id, pausedUntil, "ratelimited");
+      return;
+    }
+    if (failure.type === "transient" && row.attempts + 1 < maxAttempts) {
+      const delay = Math.min(cap, base * 2 ** Math.min(row.attempts, 20));
+      const jittered = Math.round(delay / 2 + (random() * delay) / 2);
+      logger.warn(
+        { error: failure.error, outboxId: row.id, retryInMs: jittered },
+        "slack call failed; retrying",
+      );
+      store.reschedule(row.id, t + jittered, failure.error);
+      return;
+    }
+    const hint = failure.type === "permanent" ? failure.hint : "gave up after repeated transient failures";
+    store.markDead(row.id, failure.error, t);
+    recordProblem(failure.error, hint, failure.type === "permanent" ? failure.scope : "workspace", channel);
+    logger.error(
+      { error: failure.error, channel, hint, outboxId: row.id, kind: row.kind },
+      `slack call failed: ${hint}`,
+    );
+  }
+
+  function recordProblem(
+    error: string,
+    hint: string,
+    scope: OutboxProblem["scope"],
+    channel: string | undefined,
+  ): void {
+    const key = `${error}|${channel ?? ""}`;
+    const existing = problems.get(key);
+    if (existing) existing.count++;
+    else problems.set(key, { error, scope, hint, channel, since: new Date(now()).toISOString(), count: 1 });
+  }
+
+  function clearProblems(channel: string): void {
+    for (const [key, problem] of problems) {
+      if (problem.channel === channel || problem.channel === undefined) problems.delete(key);
+    }
+  }
+
+  function notifyIdle(): void {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  return {
+    start(): void {
+      running = true;
+      kick();
+    },
+    kick,
+    /** Stops sending; rows not sent stay pending in SQLite for the next start. */
+    async stop(): Promise<void> {
+      running = false;
+      clearTimeout(timer);
+      await Promise.allSettled([...inFlight.values()]);
+      notifyIdle();
+    },
+    /** Resolves when nothing is due or in flight (rows waiting on backoff do not count). */
+    idle(): Promise<void> {
+      if (inFlight.size === 0 && store.dueRows(now(), 1).length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    health(): OutboxProblem[] {
+      return [...problems.values()];
+    },
+    pausedUntil: () => pausedUntil,
+  };
+}
+
+/** Calls for one card share a line; other rows each get their own. */
+function lineOf(row: OutboxRow): string {
+  return row.cardKey ?? `row:${row.id}`;
+}

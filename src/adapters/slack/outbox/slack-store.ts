@@ -1,0 +1,221 @@
+/**
+ * Cards and the durable Slack outbox in SQLite (migration 0002). Every method is one short
+ * statement or transaction and returns before any Slack call is made: the worker reads a row,
+ * calls Slack with no transaction open, then records the result.
+ */
+import type Database from "better-sqlite3";
+
+export type OutboxKind = "post_card" | "update_card" | "thread_reply" | "post_message";
+
+export interface CardRow {
+  digest: string;
+  environment: string;
+  channel: string;
+  ts?: string | undefined;
+  lastRenderHash?: string | undefined;
+}
+
+export interface MessagePayload {
+  channel?: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface OutboxRow {
+  id: number;
+  kind: OutboxKind;
+  cardKey?: string | undefined;
+  payload: MessagePayload;
+  /** Bumped when a pending render is replaced by a newer one (coalescing in the queue). */
+  rev: number;
+  dueAt: number;
+  attempts: number;
+}
+
+export type RenderOutcome = "post" | "update" | "unchanged";
+
+export function cardKey(digest: string, environment: string): string {
+  return `${digest}|${environment}`;
+}
+
+interface RawCard {
+  digest: string;
+  environment: string;
+  channel: string;
+  ts: string | null;
+  last_render_hash: string | null;
+}
+
+interface RawRow {
+  id: number;
+  kind: OutboxKind;
+  card_key: string | null;
+  payload: string;
+  rev: number;
+  due_at: number;
+  attempts: number;
+}
+
+const toCard = (r: RawCard): CardRow => ({
+  digest: r.digest,
+  environment: r.environment,
+  channel: r.channel,
+  ts: r.ts ?? undefined,
+  lastRenderHash: r.last_render_hash ?? undefined,
+});
+
+const toRow = (r: RawRow): OutboxRow => ({
+  id: r.id,
+  kind: r.kind,
+  cardKey: r.card_key ?? undefined,
+  payload: JSON.parse(r.payload) as MessagePayload,
+  rev: r.rev,
+  dueAt: r.due_at,
+  attempts: r.attempts,
+});
+
+export type SlackStore = ReturnType<typeof createSlackStore>;
+
+export function createSlackStore(db: Database.Database) {
+  const q = prepare(db);
+  const getCard = (digest: string, environment: string): CardRow | undefined => {
+    const raw = q.getCard.get(digest, environment) as RawCard | undefined;
+    return raw ? toCard(raw) : undefined;
+  };
+
+  const enqueueRender = db.transaction(
+    (
+      input: { digest: string; environment: string; channel: string; hash: string; message: MessagePayload },
+      now: number,
+    ): RenderOutcome => {
+      const key = cardKey(input.digest, input.environment);
+      const payload = JSON.stringify({ text: input.message.text, blocks: input.message.blocks });
+      const card = getCard(input.digest, input.environment);
+      if (!card) {
+        q.insertCard.run(input.digest, input.environment, input.channel, input.hash, now, now);
+        q.insertRow.run("post_card", key, payload, now, now);
+        return "post";
+      }
+      if (card.lastRenderHash === input.hash) return "unchanged";
+      q.setHash.run(input.hash, now, input.digest, input.environment);
+      const hasPost = q.pendingOfKind.get(key, "post_card") as { id: number } | undefined;
+      if (card.ts === undefined && !hasPost) {
+        // The earlier post died (e.g. not_in_channel); no message exists, so posting is not a duplicate.
+        q.insertRow.run("post_card", key, payload, now, now);
+        return "post";
+      }
+      const pendingUpdate = q.lastPendingUpdate.get(key) as { id: number; next: number | null } | undefined;
+      // Only the newest update matters, and only when nothing else (a thread reply) is queued after it.
+      if (pendingUpdate && pendingUpdate.next === null) q.replacePayload.run(payload, pendingUpdate.id);
+      else q.insertRow.run("update_card", key, payload, now, now);
+      return "update";
+    },
+  );
+
+  return {
+    getCard,
+    cardsFor(digest: string): CardRow[] {
+      return (q.cardsFor.all(digest) as RawCard[]).map(toCard);
+    },
+    recentCardsIn(environment: string, limit: number): CardRow[] {
+      return (q.recentIn.all(environment, limit) as RawCard[]).map(toCard);
+    },
+    recentCards(limit: number): CardRow[] {
+      return (q.recent.all(limit) as RawCard[]).map(toCard);
+    },
+    enqueueRender,
+    enqueueThreadReply(input: { digest: string; environment: string; text: string }, now: number): void {
+      q.insertRow.run(
+        "thread_reply",
+        cardKey(input.digest, input.environment),
+        JSON.stringify({ text: input.text }),
+        now,
+        now,
+      );
+    },
+    enqueueMessage(message: MessagePayload & { channel: string }, now: number): void {
+      q.insertRow.run("post_message", null, JSON.stringify(message), now, now);
+    },
+    /** Due rows that are first in line for their card, so one card's calls never overtake each other. */
+    dueRows(now: number, limit: number): OutboxRow[] {
+      return (q.due.all(now, limit) as RawRow[]).map(toRow);
+    },
+    nextDueAt(): number | undefined {
+      return (q.nextDue.get() as { due: number | null }).due ?? undefined;
+    },
+    /** False when the row was replaced by a newer render while in flight: it stays pending. */
+    markDone(row: Pick<OutboxRow, "id" | "rev">, now: number): boolean {
+      return q.done.run(now, row.id, row.rev).changes === 1;
+    },
+    recordPosted: db.transaction(
+      (row: Pick<OutboxRow, "id" | "rev" | "cardKey">, ts: string, now: number) => {
+        const [digest, environment] = splitKey(row.cardKey);
+        q.setTs.run(ts, now, digest, environment);
+        // NOTE: a post whose payload was replaced in flight must not be re-posted: it becomes an update.
+        if (q.done.run(now, row.id, row.rev).changes === 0) q.toUpdate.run(now, row.id);
+      },
+    ),
+    reschedule(id: number, dueAt: number, error: string): void {
+      q.reschedule.run(dueAt, error, id);
+    },
+    markDead(id: number, error: string, now: number): void {
+      q.dead.run(error, now, id);
+    },
+    pendingCount(): number {
+      return (q.pendingCount.get() as { n: number }).n;
+    },
+  };
+}
+
+function splitKey(key: string | undefined): [string, string] {
+  const at = key?.lastIndexOf("|") ?? -1;
+  if (key === undefined || at === -1) throw new Error(`not a card key: ${key}`);
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+function prepare(db: Database.Database) {
+  const cardCols = "digest, environment, channel, ts, last_render_hash";
+  const rowCols = "id, kind, card_key, payload, rev, due_at, attempts";
+  return {
+    getCard: db.prepare(`SELECT ${cardCols} FROM slack_cards WHERE digest = ? AND environment = ?`),
+    cardsFor: db.prepare(`SELECT ${cardCols} FROM slack_cards WHERE digest = ?`),
+    recentIn: db.prepare(
+      `SELECT ${cardCols} FROM slack_cards WHERE environment = ? ORDER BY updated_at DESC LIMIT ?`,
+    ),
+    recent: db.prepare(`SELECT ${cardCols} FROM slack_cards ORDER BY updated_at DESC LIMIT ?`),
+    insertCard: db.prepare(
+      "INSERT INTO slack_cards (digest, environment, channel, last_render_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    setHash: db.prepare(
+      "UPDATE slack_cards SET last_render_hash = ?, updated_at = ? WHERE digest = ? AND environment = ?",
+    ),
+    setTs: db.prepare("UPDATE slack_cards SET ts = ?, updated_at = ? WHERE digest = ? AND environment = ?"),
+    insertRow: db.prepare(
+      "INSERT INTO slack_outbox (kind, card_key, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    pendingOfKind: db.prepare(
+      "SELECT id FROM slack_outbox WHERE card_key = ? AND kind = ? AND state = 'pending' LIMIT 1",
+    ),
+    lastPendingUpdate: db.prepare(`SELECT u.id,
+        (SELECT MIN(n.id) FROM slack_outbox n WHERE n.card_key = u.card_key AND n.state = 'pending' AND n.id > u.id) AS next
+      FROM slack_outbox u WHERE u.card_key = ? AND u.kind = 'update_card' AND u.state = 'pending'
+      ORDER BY u.id DESC LIMIT 1`),
+    replacePayload: db.prepare("UPDATE slack_outbox SET payload = ?, rev = rev + 1 WHERE id = ?"),
+    due: db.prepare(`SELECT ${rowCols} FROM slack_outbox o
+      WHERE o.state = 'pending' AND o.due_at <= ?
+        AND (o.card_key IS NULL OR o.id = (SELECT MIN(p.id) FROM slack_outbox p WHERE p.card_key = o.card_key AND p.state = 'pending'))
+      ORDER BY o.due_at, o.id LIMIT ?`),
+    nextDue: db.prepare("SELECT MIN(due_at) AS due FROM slack_outbox WHERE state = 'pending'"),
+    done: db.prepare(
+      "UPDATE slack_outbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ? AND rev = ?",
+    ),
+    toUpdate: db.prepare("UPDATE slack_outbox SET kind = 'update_card', due_at = ? WHERE id = ?"),
+    reschedule: db.prepare(
+      "UPDATE slack_outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+    ),
+    dead: db.prepare(
+      "UPDATE slack_outbox SET state = 'dead', last_error = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
+    ),
+    pendingCount: db.prepare("SELECT COUNT(*) AS n FROM slack_outbox WHERE state = 'pending'"),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * What a readiness card shows about promotions (the slack module's `CardPromotionSource`): the
+ * newest promotion for (digest, environment) with the approvals that count now, and whether a
+ * rollback condition proposes a Roll back button.
+ */
+import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
+import type { ContractSource } from "../../flows/ports.js";
+import type { PromotionRepository, RollbackTriggerStore } from "../../flows/promotion-ports.js";
+import type { CardPromotionSource } from "./card-facts.js";
+import type { CardPromotion } from "./views/card-model.js";
+
+export function createPromotionCardSource(deps: {
+  promotions: Pick<PromotionRepository, "forDigest" | "decisions">;
+  triggers: Pick<RollbackTriggerStore, "proposedFor">;
+  contracts: ContractSource;
+}): CardPromotionSource {
+  return {
+    promotionFor(digest, environment): CardPromotion | undefined {
+      const promotion = deps.promotions.forDigest(digest, environment)[0];
+      const contract = deps.contracts.current().contracts.get(environment);
+      if (!promotion || !contract) return undefined;
+      const decisions = deps.promotions.decisions(promotion.id);
+      // NOTE: approvers are re-resolved (groups) at each click; the card shows recorded approvals
+      // that are bound to this digest and revision.
+      const approvedBy = countingApprovers(contract, promotion, decisions, () => true);
+      const rejectedBy = decisions.find((d) => d.decision === "reject")?.userId;
+      const open = promotion.state === "requested";
+      return {
+        id: promotion.id,
+        kind: promotion.kind,
+        state: promotion.state,
+        requestedBy: promotion.requestedBy,
+        reason: promotion.freezeOverride
+          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
+          : promotion.reason,
+        approvedBy,
+        rejectedBy,
+        required: requiredApprovals(contract),
+        fact: open
+          ? {
+              id: promotion.id,
+              requestedBy: promotion.requestedBy,
+              requestedAt: promotion.requestedAt,
+              digest: promotion.digest,
+              contractRevision: promotion.contractRevision,
+              approvals: decisions
+                .filter((d) => d.decision === "approve")
+                .map((d) => ({
+                  userId: d.userId,
+                  at: d.at,
+                  digest: d.digest,
+                  contractRevision: d.contractRevision,
+                  isApprover: true,
+                })),
+              freezeOverride: promotion.freezeOverride,
+            }
+          : undefined,
+      };
+    },
+    rollbackProposed: (digest, environment) => deps.triggers.proposedFor(digest, environment),
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Everything Slack, assembled: the Bolt app and its listeners, readiness cards, the coalescing
+ * card service and the durable outbox. app.ts builds one of these, mounts `requestListener` at
+ * `/slack/events`, lets other flows register their listeners on `app`, and calls start/stop.
+ */
+
+import type { webApi } from "@slack/bolt";
+import type Database from "better-sqlite3";
+import type { Config } from "../../config.js";
+import type {
+  ArtifactReader,
+  CardThreadPoster,
+  ChangeBus,
+  Clock,
+  ContractSource,
+  DeploymentReader,
+  ReadinessService,
+} from "../../flows/ports.js";
+import type { Logger } from "../log.js";
+import { type BotIdentity, createOutboxClient, createSlackApp, type WebClient } from "./bolt-app.js";
+import { type CardPromotionSource, createCardFacts } from "./card-facts.js";
+import { registerAppHome } from "./listeners/app-home.js";
+import { registerDetailsAction } from "./listeners/details-action.js";
+import { type PromoteHandlers, registerPromoteCommand } from "./listeners/promote-command.js";
+import { helpHandler, statusHandler, unknownHandler } from "./listeners/status-help.js";
+import { createCardService } from "./outbox/card-service.js";
+import { createOutboxWorker, type OutboxClient, type OutboxProblem } from "./outbox/outbox-worker.js";
+import { createSlackStore } from "./outbox/slack-store.js";
+
+/** The `/promote` handlers other flows own (request, drift, rollback, lock, unlock, history). */
+export type ExternalPromoteHandlers = Omit<PromoteHandlers, "status" | "help" | "unknown">;
+
+export interface SlackModuleDeps {
+  config: Pick<Config, "slack" | "mode">;
+  logger: Logger;
+  db: Database.Database;
+  artifacts: ArtifactReader;
+  deployments: DeploymentReader;
+  contracts: ContractSource;
+  readiness: ReadinessService;
+  changes: ChangeBus;
+  promotions?: CardPromotionSource | undefined;
+  clock?: Clock | undefined;
+  /** Card coalescing: quiet period and longest wait (defaults 2 s / 10 s). */
+  coalesce?: { quietMs?: number; maxWaitMs?: number } | undefined;
+  outbox?:
+    | { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number }
+    | undefined;
+}
+
+export interface SlackHealth {
+  ok: boolean;
+  pending: number;
+  problems: OutboxProblem[];
+  botUserId?: string | undefined;
+}
+
+/** Cards and new artifacts seen this recently are re-rendered at start, in case a crash lost their pending render. */
+const RECONCILE_WINDOW_MS = 15 * 60_000;
+
+export type SlackModule = ReturnType<typeof createSlackModule>;
+
+export function createSlackModule(deps: SlackModuleDeps) {
+  const logger = deps.logger.child({ component: "slack" });
+  const now = () => (deps.clock ?? { now: () => new Date() }).now();
+  const identity: BotIdentity = {};
+  const slack = createSlackApp({ config: deps.config, logger, identity });
+  const client = createOutboxClient(deps.config, logger, deps.outbox?.timeoutMs);
+  const store = createSlackStore(deps.db);
+  const worker = createOutboxWorker({
+    store,
+    client: outboxClientOf(client),
+    logger,
+    ...definedOnly(deps.outbox ?? {}),
+  });
+  const facts = createCardFacts(deps);
+  const cards = createCardService({
+    store,
+    facts,
+    contracts: deps.contracts,
+    deployments: deps.deployments,
+    logger,
+    kick: worker.kick,
+    ...definedOnly(deps.coalesce ?? {}),
+  });
+
+  let commandsRegistered = false;
+  registerDetailsAction(slack.app, { facts, logger });
+  registerAppHome(slack.app, { ...deps, logger, now });
+  slack.app.error(async (error) => {
+    logger.error({ err: error }, "slack listener failed");
+  });
+
+  let unsubscribe: (() => void) | undefined;
+  let authProblem: OutboxProblem | undefined;
+
+  function reconcile(): void {
+    const since = now().getTime() - RECONCILE_WINDOW_MS;
+    const fresh = deps.artifacts
+      .listArtifacts({ limit: 200 })
+      .filter((a) => a.firstSeenAt.getTime() >= since)
+      .map((a) => a.digest);
+    const carded = store.recentCards(500).map((c) => c.digest);
+    cards.onChange({ type: "artifact_changed", digests: [...new Set([...fresh, ...carded])] });
+  }
+
+  async function checkAuth(): Promise<void> {
+    try {
+      const result = await client.auth.test();
+      identity.botUserId = result.user_id;
+      identity.botId = result.bot_id;
+      authProblem = undefined;
+    } catch (error) {
+      const name = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+      authProblem = {
+        error: name,
+        scope: "workspace",
+        hint: "auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL",
+        since: now().toISOString(),
+        count: 1,
+      };
+      logger.error({ error: name }, "slack auth.test failed");
+    }
+  }
+
+  return {
+    /** Register further listeners here (promotion actions, rollback): `registerX(slack.app, deps)`. */
+    app: slack.app,
+    mode: slack.mode,
+    /** HTTP mode: mount at POST /slack/events. Undefined in Socket Mode. */
+    requestListener: slack.requestListener,
+    /** Web API client on SLACK_API_URL without its own retries (drift digests, user groups). */
+    client,
+    threadPoster: cards.threadPoster as CardThreadPoster,
+    cards,
+    store,
+    worker,
+    /**
+     * Registers `/promote` with the handlers other flows own; status, help and unknown are built
+     * in. Call once, before start() (those flows usually need `threadPoster` from this module).
+     */
+    registerCommands(commands: ExternalPromoteHandlers): void {
+      if (commandsRegistered) throw new Error("/promote is already registered");
+      const handlers = {
+        ...commands,
+        status: statusHandler(deps),
+        help: helpHandler,
+        unknown: unknownHandler,
+      };
+      registerPromoteCommand(slack.app, handlers, logger);
+      commandsRegistered = true;
+    },
+    async start(): Promise<void> {
+      if (!commandsRegistered) throw new Error("wiring bug: call registerCommands() before start()");
+      unsubscribe = cards.subscribe(deps.changes);
+      worker.start();
+      reconcile();
+      void checkAuth();
+      await slack.start();
+    },
+    /** `drain`: render dirty cards and wait (up to `timeoutMs`) for the outbox; otherwise leave it in SQLite. */
+    async stop(options: { drain?: boolean; timeoutMs?: number } = {}): Promise<void> {
+      unsubscribe?.();
+      if (options.drain) {
+        cards.flushAll();
+        const timeout = new Promise<void>((resolve) =>
+          setTimeout(resolve, options.timeoutMs ?? 5000).unref(),
+        );
+        await Promise.race([worker.idle(), timeout]);
+      } else {
+        cards.cancelAll();
+      }
+      await worker.stop();
+      await slack.stop();
+    },
+    health(): SlackHealth {
+      const problems = [...(authProblem ? [authProblem] : []), ...worker.health()];
+      // NOTE: a card channel the bot is not in is shown, but only a workspace-wide problem
+      // (bad token, Slack unreachable for good) makes the whole instance not ready.
+      return {
+        ok: problems.every((p) => p.scope !== "workspace"),
+        pending: store.pendingCount(),
+        problems,
+        botUserId: identity.botUserId,
+      };
+    },
+  };
+}
+
+function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+/** The outbox builds its arguments from stored rows; the Web API checks them, so a cast is honest here. */
+function outboxClientOf(client: WebClient): OutboxClient {
+  return {
+    chat: {
+      postMessage: (args) => client.chat.postMessage(args as unknown as webApi.ChatPostMessageArguments),
+      update: (args) => client.chat.update(args as unknown as webApi.ChatUpdateArguments),
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The evidence a verdict needs (flows/ports.ts LatestEvidenceReader): only the newest row per
+ * (digest or commit, kind, name, environment), found through `evidence_latest` (migration 0005),
+ * which a trigger keeps current. Commit-scoped rows match abbreviated commits in either direction,
+ * as the evidence store does.
+ */
+import type { Artifact } from "../../domain/artifact.js";
+import type { Evidence, EvidenceKind, EvidenceStatus } from "../../domain/evidence.js";
+import type { LatestEvidenceReader } from "../../flows/ports.js";
+import { commitAbbreviations, hexPrefixEnd } from "./new-id.js";
+import type { Db } from "./open-database.js";
+
+interface Row {
+  seq: number;
+  id: string;
+  digest: string | null;
+  commit_sha: string | null;
+  kind: EvidenceKind;
+  name: string;
+  status: EvidenceStatus;
+  environment: string | null;
+  summary: string;
+  url: string | null;
+  observed_at: number;
+}
+
+const SELECT = `SELECT e.seq, e.id, e.digest, e.commit_sha, e.kind, e.name, e.status, e.environment, e.summary,
+  e.url, e.observed_at FROM evidence_latest l JOIN evidence e ON e.seq = l.seq`;
+
+export function createLatestEvidenceStore(db: Db): LatestEvidenceReader {
+  const byDigest = db.prepare<[string], Row>(`${SELECT} WHERE l.scope = ?`);
+  // NOTE: a commit scope is a commit only when no artifact has that digest spelling; digests start
+  // with "sha256:", commits are hex, so the two kinds of scope never collide.
+  const byDigestAndCommit = db.prepare<[string, string, string, string], Row>(
+    `${SELECT} WHERE l.scope = ?
+     UNION ALL ${SELECT} WHERE l.scope >= ? AND l.scope < ?
+     UNION ALL ${SELECT} WHERE l.scope IN (SELECT value FROM json_each(?))`,
+  );
+  return {
+    latestEvidenceFor(artifact: Pick<Artifact, "digest" | "commit">): Evidence[] {
+      const { digest, commit } = artifact;
+      const rows =
+        commit === undefined
+          ? byDigest.all(digest)
+          : byDigestAndCommit.all(
+              digest,
+              commit,
+              hexPrefixEnd(commit),
+              JSON.stringify(commitAbbreviations(commit)),
+            );
+      return rows.map(toEvidence);
+    },
+  };
+}
+
+function toEvidence(row: Row): Evidence {
+  return {
+    id: row.id,
+    digest: row.digest ?? undefined,
+    commit: row.commit_sha ?? undefined,
+    kind: row.kind,
+    name: row.name,
+    status: row.status,
+    environment: row.environment ?? undefined,
+    summary: JSON.parse(row.summary) as Record<string, number>,
+    url: row.url ?? undefined,
+    observedAt: new Date(row.observed_at),
+    sequence: row.seq,
+  };
+}

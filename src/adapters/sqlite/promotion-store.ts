@@ -1,0 +1,167 @@
+/** Promotions and their approvals in SQLite (migrations/0003). */
+import type { ApprovalRecord } from "../../domain/approval-policy.js";
+import { isPromotionState, type Promotion } from "../../domain/promotion.js";
+import type { PromotionRepository, Transactor } from "../../flows/promotion-ports.js";
+import type { Db } from "./open-database.js";
+
+interface PromotionRow {
+  id: string;
+  kind: string;
+  artifact_name: string;
+  digest: string;
+  from_environment: string | null;
+  environment: string;
+  state: string;
+  requested_by: string;
+  requested_at: number;
+  reason: string | null;
+  contract_revision: string;
+  freeze_override_by: string | null;
+  freeze_override_reason: string | null;
+  rollback_of: string | null;
+  expires_at: number | null;
+  state_changed_at: number;
+  detail: string | null;
+}
+
+function toPromotion(row: PromotionRow): Promotion {
+  if (!isPromotionState(row.state)) throw new Error(`promotion ${row.id} has unknown state ${row.state}`);
+  return {
+    id: row.id,
+    kind: row.kind === "rollback" ? "rollback" : "promotion",
+    artifactName: row.artifact_name,
+    digest: row.digest,
+    fromEnvironment: row.from_environment ?? undefined,
+    environment: row.environment,
+    state: row.state,
+    requestedBy: row.requested_by,
+    requestedAt: new Date(row.requested_at),
+    reason: row.reason ?? undefined,
+    contractRevision: row.contract_revision,
+    freezeOverride:
+      row.freeze_override_by === null
+        ? undefined
+        : { by: row.freeze_override_by, reason: row.freeze_override_reason ?? "" },
+    rollbackOf: row.rollback_of ?? undefined,
+    expiresAt: row.expires_at === null ? undefined : new Date(row.expires_at),
+    stateChangedAt: new Date(row.state_changed_at),
+    detail: row.detail ?? undefined,
+  };
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+export function createTransactor(db: Db): Transactor {
+  return {
+    // NOTE: nested calls become savepoints (better-sqlite3), so a flow may wrap a store call
+    // that opens its own transaction; the outermost one takes the write lock up front.
+    immediate: (work) => (db.inTransaction ? db.transaction(work)() : db.transaction(work).immediate()),
+  };
+}
+
+export function createPromotionStore(db: Db): PromotionRepository {
+  const insert = db.prepare(`INSERT INTO promotions (id, kind, artifact_name, digest, from_environment,
+    environment, state, requested_by, requested_at, reason, contract_revision, freeze_override_by,
+    freeze_override_reason, rollback_of, expires_at, state_changed_at, detail)
+    VALUES (@id, @kind, @artifact_name, @digest, @from_environment, @environment, @state, @requested_by,
+    @requested_at, @reason, @contract_revision, @freeze_override_by, @freeze_override_reason, @rollback_of,
+    @expires_at, @state_changed_at, @detail)`);
+  const get = db.prepare("SELECT * FROM promotions WHERE id = ?");
+  const setState = db.prepare(
+    "UPDATE promotions SET state = ?, state_changed_at = ?, detail = coalesce(?, detail) WHERE id = ? AND state = ?",
+  );
+  const rebind = db.prepare("UPDATE promotions SET contract_revision = ? WHERE id = ?");
+  const history = db.prepare(
+    `SELECT * FROM promotions WHERE artifact_name = ? AND (? IS NULL OR environment = ?)
+     ORDER BY requested_at DESC, rowid DESC LIMIT ?`,
+  );
+  const expired = db.prepare(
+    "SELECT * FROM promotions WHERE state = 'requested' AND expires_at IS NOT NULL AND expires_at < ?",
+  );
+  const decisions = db.prepare(
+    "SELECT user_id, decision, digest, contract_revision, at FROM approvals WHERE promotion_id = ? ORDER BY at, user_id",
+  );
+  const upsert =
+    db.prepare(`INSERT INTO approvals (promotion_id, user_id, decision, digest, contract_revision, reason, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (promotion_id, user_id) DO UPDATE SET decision = excluded.decision, digest = excluded.digest,
+      contract_revision = excluded.contract_revision, reason = excluded.reason, at = excluded.at`);
+
+  const many = (sql: string, params: unknown[]): Promotion[] =>
+    (db.prepare(sql).all(...params) as PromotionRow[]).map(toPromotion);
+
+  return {
+    insert(p) {
+      insert.run({
+        id: p.id,
+        kind: p.kind,
+        artifact_name: p.artifactName,
+        digest: p.digest,
+        from_environment: p.fromEnvironment ?? null,
+        environment: p.environment,
+        state: p.state,
+        requested_by: p.requestedBy,
+        requested_at: p.requestedAt.getTime(),
+        reason: p.reason ?? null,
+        contract_revision: p.contractRevision,
+        freeze_override_by: p.freezeOverride?.by ?? null,
+        freeze_override_reason: p.freezeOverride?.reason ?? null,
+        rollback_of: p.rollbackOf ?? null,
+        expires_at: p.expiresAt?.getTime() ?? null,
+        state_changed_at: p.stateChangedAt.getTime(),
+        detail: p.detail ?? null,
+      });
+    },
+    get(id) {
+      const row = get.get(id) as PromotionRow | undefined;
+      return row && toPromotion(row);
+    },
+    setState: (id, from, to, at, detail) =>
+      setState.run(to, at.getTime(), detail ?? null, id, from).changes === 1,
+    rebind(id, revision) {
+      rebind.run(revision, id);
+    },
+    inEnvironment: (environment, states, limit = 100) =>
+      many(
+        `SELECT * FROM promotions WHERE environment = ? AND state IN (${placeholders(states.length)})
+         ORDER BY requested_at DESC, rowid DESC LIMIT ?`,
+        [environment, ...states, limit],
+      ),
+    forDigest: (digest, environment, states) =>
+      many(
+        `SELECT * FROM promotions WHERE digest = ? AND environment = ?
+         ${states ? `AND state IN (${placeholders(states.length)})` : ""} ORDER BY requested_at DESC, rowid DESC`,
+        [digest, environment, ...(states ?? [])],
+      ),
+    history: (name, environment, limit) =>
+      (history.all(name, environment ?? null, environment ?? null, limit) as PromotionRow[]).map(toPromotion),
+    expiredBy: (now) => (expired.all(now.getTime()) as PromotionRow[]).map(toPromotion),
+    decisions: (promotionId) =>
+      (
+        decisions.all(promotionId) as {
+          user_id: string;
+          decision: "approve" | "reject";
+          digest: string;
+          contract_revision: string;
+          at: number;
+        }[]
+      ).map((row) => ({
+        userId: row.user_id,
+        decision: row.decision,
+        digest: row.digest,
+        contractRevision: row.contract_revision,
+        at: new Date(row.at),
+      })),
+    recordDecision(promotionId, r: ApprovalRecord, reason) {
+      upsert.run(
+        promotionId,
+        r.userId,
+        r.decision,
+        r.digest,
+        r.contractRevision,
+        reason ?? null,
+        r.at.getTime(),
+      );
+    },
+  };
+}

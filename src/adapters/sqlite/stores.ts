@@ -1,0 +1,54 @@
+/**
+ * Every SQLite store over one connection, plus the intake write side (group commit). The readers
+ * satisfy the ports in flows/ports.ts; the writers are reached only through `intake.commit`.
+ */
+import type { IntakeStore, IntakeTx } from "../../flows/intake-ports.js";
+import type { DeploymentHistoryReader, LatestEvidenceReader } from "../../flows/ports.js";
+import type { LockRepository } from "../../flows/promotion-ports.js";
+import { type ArtifactStore, createArtifactStore } from "./artifact-store.js";
+import { createDeliveryStore, type DeliveryStore } from "./delivery-store.js";
+import { createDeploymentHistoryStore } from "./deployment-history-store.js";
+import { createDeploymentStore, type DeploymentStore } from "./deployment-store.js";
+import { createEvidenceStore, type EvidenceStore } from "./evidence-store.js";
+import { createGroupCommit } from "./group-commit.js";
+import { createLatestEvidenceStore } from "./latest-evidence-store.js";
+import { createLockStore } from "./lock-store.js";
+import { newId } from "./new-id.js";
+import type { Db } from "./open-database.js";
+import { createSnapshotStore, type SnapshotStore } from "./snapshot-store.js";
+
+export interface Stores {
+  artifacts: ArtifactStore;
+  evidence: EvidenceStore & LatestEvidenceReader;
+  deployments: DeploymentStore & DeploymentHistoryReader;
+  locks: LockRepository;
+  snapshots: SnapshotStore;
+  deliveries: DeliveryStore;
+  intake: IntakeStore & { drain(): Promise<void> };
+}
+
+export interface StoreOptions {
+  /** Called after each group commit with the number of requests in it and its duration. */
+  onCommit?: (requests: number, seconds: number) => void;
+}
+
+export function createStores(db: Db, options: StoreOptions = {}): Stores {
+  const artifacts = createArtifactStore(db);
+  const evidence = { ...createEvidenceStore(db), ...createLatestEvidenceStore(db) };
+  const deployments = { ...createDeploymentStore(db), ...createDeploymentHistoryStore(db) };
+  const locks = createLockStore(db);
+  const snapshots = createSnapshotStore(db);
+  const deliveries = createDeliveryStore(db);
+  const tx: IntakeTx = {
+    priorDelivery: deliveries.prior,
+    recordDelivery: deliveries.record,
+    registerArtifact: artifacts.register,
+    digestsBuiltFrom: artifacts.digestsBuiltFrom,
+    insertEvidence: evidence.insert,
+    insertDeployment: deployments.insert,
+    insertSnapshot: snapshots.insert,
+    newId: (prefix) => newId(prefix),
+  };
+  const intake = createGroupCommit(db, tx, options.onCommit);
+  return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake };
+}

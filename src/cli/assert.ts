@@ -1,0 +1,131 @@
+/**
+ * `tollgate assert <artifact> --to <env>` (SPEC §1): a pipeline gate. Asks the read API (§3.6),
+ * prints every check, and exits 0 when ready, 1 when not (waiting, blocked, or refused with a
+ * 4xx), 2 when Tollgate cannot be reached or fails (5xx), so a pipeline can tell "no" from "down".
+ */
+import { Command, Option } from "commander";
+import type { CliIo } from "./io.js";
+import { nonNegativeInt, runGuarded } from "./write-command.js";
+
+const SYMBOL: Record<string, string> = {
+  passed: "✅",
+  failed: "❌",
+  pending: "⏳",
+  waiting: "⏳",
+  stale: "⚠️",
+};
+
+interface AssertFlags {
+  to: string;
+  url?: string;
+  token?: string;
+  timeoutMs: number;
+  json?: boolean;
+}
+
+interface ReadinessBody {
+  artifact?: { name?: string; digest?: string; version?: string | null };
+  environment?: string;
+  verdict?: string;
+  checks?: { id: string; status: string; reason: string }[];
+  contract_revision?: string;
+  error?: string;
+  message?: string;
+  candidates?: { name: string; digest: string; version?: string | null }[];
+}
+
+type Fetched =
+  | { kind: "answer"; status: number; body: ReadinessBody }
+  | { kind: "unreachable"; reason: string };
+
+async function fetchReadiness(url: URL, token: string | undefined, timeoutMs: number): Promise<Fetched> {
+  try {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text();
+    let body: ReadinessBody = {};
+    try {
+      body = JSON.parse(text) as ReadinessBody;
+    } catch {
+      if (response.status < 500) return { kind: "unreachable", reason: `HTTP ${response.status}: not JSON` };
+    }
+    return { kind: "answer", status: response.status, body };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const name = (error as Error).name;
+    return {
+      kind: "unreachable",
+      reason: name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : (cause ?? String(error)),
+    };
+  }
+}
+
+function printReadiness(io: CliIo, body: ReadinessBody): void {
+  const a = body.artifact ?? {};
+  const version = a.version ? ` (${a.version})` : "";
+  io.stdout(
+    `${a.name}@${a.digest}${version} → ${body.environment}: ${(body.verdict ?? "?").toUpperCase()}\n`,
+  );
+  const checks = body.checks ?? [];
+  const width = Math.max(0, ...checks.map((c) => c.id.length));
+  for (const check of checks) {
+    io.stdout(`  ${SYMBOL[check.status] ?? "?"} ${check.id.padEnd(width)}  ${check.reason}\n`);
+  }
+  io.stdout(`contract ${body.contract_revision}\n`);
+}
+
+function printRefusal(io: CliIo, status: number, body: ReadinessBody): void {
+  io.stderr(`tollgate: ${body.error ?? `HTTP ${status}`}${body.message ? `: ${body.message}` : ""}\n`);
+  if (body.error === "unauthorized")
+    io.stderr("hint: set TOLLGATE_API_TOKEN or pass --token (one of TOLLGATE_API_TOKENS)\n");
+  for (const c of body.candidates ?? [])
+    io.stderr(`  ${c.name}@${c.digest}${c.version ? ` (${c.version})` : ""}\n`);
+}
+
+async function assertReady(io: CliIo, ref: string, flags: AssertFlags): Promise<number> {
+  const base = flags.url ?? io.env.TOLLGATE_URL ?? "http://localhost:3000";
+  if (!URL.canParse(base)) {
+    io.stderr(`tollgate: --url: "${base}" is not a URL\n`);
+    return 1;
+  }
+  const url = new URL("/api/v1/readiness", base);
+  url.searchParams.set("artifact", ref);
+  url.searchParams.set("environment", flags.to);
+  const token = flags.token ?? (io.env.TOLLGATE_API_TOKEN || undefined);
+  const result = await fetchReadiness(url, token, flags.timeoutMs);
+  if (result.kind === "unreachable") {
+    io.stderr(`tollgate: unreachable: ${url.origin}: ${result.reason}\n`);
+    return 2;
+  }
+  if (result.status >= 500) {
+    io.stderr(`tollgate: unreachable: ${url.origin} answered ${result.status} ${result.body.error ?? ""}\n`);
+    return 2;
+  }
+  if (result.status !== 200) {
+    printRefusal(io, result.status, result.body);
+    return 1;
+  }
+  if (flags.json) io.stdout(`${JSON.stringify(result.body, null, 2)}\n`);
+  else printReadiness(io, result.body);
+  return result.body.verdict === "ready" ? 0 : 1;
+}
+
+export async function runAssert(argv: string[], io: CliIo): Promise<number> {
+  return runGuarded(io, async () => {
+    const program = new Command("tollgate assert")
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .argument("<artifact>", "name@sha256:<hex>, name@<version>, sha256:<hex>, or a name")
+      .requiredOption("--to <env>", "target environment")
+      .addOption(
+        new Option("--url <url>", "Tollgate base URL (default $TOLLGATE_URL or http://localhost:3000)"),
+      )
+      .addOption(new Option("--token <token>", "read API bearer token (default $TOLLGATE_API_TOKEN)"))
+      .option("--timeout-ms <ms>", "give up after this long (exit 2)", nonNegativeInt, 10_000)
+      .option("--json", "print the API's JSON answer instead of the check list");
+    program.parse(argv, { from: "user" });
+    const [ref] = program.args;
+    return assertReady(io, ref ?? "", program.opts<AssertFlags>());
+  });
+}

@@ -1,0 +1,32 @@
+/** `tollgate migrate`: applies pending migrations to DATABASE_URL and exits (0 ok, 1 failed). */
+import { migrate } from "../adapters/sqlite/migrate.js";
+import { openDatabase } from "../adapters/sqlite/open-database.js";
+import { databasePathFrom } from "../config.js";
+import { isCodedError } from "../errors.js";
+import type { CliIo } from "./io.js";
+
+export async function runMigrate(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout("Usage: tollgate migrate\n\nApplies pending migrations to DATABASE_URL and exits.\n");
+    return 0;
+  }
+  const path = databasePathFrom(io.env.DATABASE_URL);
+  try {
+    const db = openDatabase(path);
+    try {
+      const { applied, current } = migrate(db);
+      for (const file of applied) io.stdout(`applied ${file}\n`);
+      io.stdout(
+        `${path}: schema at version ${current}${applied.length === 0 ? " (nothing to apply)" : ""}\n`,
+      );
+      return 0;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    const code = isCodedError(error) ? `${error.code}: ` : "";
+    const hint = isCodedError(error) && error.hint ? `\nhint: ${error.hint}` : "";
+    io.stderr(`tollgate migrate: ${code}${(error as Error).message}${hint}\n`);
+    return 1;
+  }
+}

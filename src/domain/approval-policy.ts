@@ -1,0 +1,143 @@
+/**
+ * Who may request, approve and reject a promotion (SPEC §5 Authorisation). Group membership is an
+ * input — the flow resolves the user groups named in the contract beforehand — so this stays pure
+ * and a group change between request and click is seen simply by resolving again.
+ */
+import type { ErrorCode } from "../errors.js";
+import type { Contract } from "./contract.js";
+
+/** The acting user plus the ids of the user groups (`S…`) they belong to, resolved by the caller. */
+export interface Actor {
+  userId: string;
+  groups: ReadonlySet<string>;
+}
+
+export type Decision = { allowed: true } | { allowed: false; code: ErrorCode; reason: string };
+
+export interface ApprovalRecord {
+  userId: string;
+  decision: "approve" | "reject";
+  digest: string;
+  contractRevision: string;
+  at: Date;
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+/** User ids are `U…` or, on Enterprise Grid, `W…`; both identify a person the same way. */
+export function isUserId(id: string): boolean {
+  return USER_ID.test(id);
+}
+
+export function isGroupId(id: string): boolean {
+  return GROUP_ID.test(id);
+}
+
+/** The user-group ids a list names, so the caller knows which memberships to resolve. */
+export function groupsIn(list: readonly string[] | undefined): string[] {
+  return (list ?? []).filter(isGroupId);
+}
+
+export function isListed(list: readonly string[], actor: Actor): boolean {
+  return list.some((id) => id === actor.userId || (isGroupId(id) && actor.groups.has(id)));
+}
+
+export function mayRequest(contract: Contract, actor: Actor): Decision {
+  if (contract.requesters === undefined || isListed(contract.requesters, actor)) return { allowed: true };
+  return {
+    allowed: false,
+    code: "requester_not_allowed",
+    reason: `<@${actor.userId}> is not in ${contract.environment}'s requesters (${contract.requesters.join(", ")})`,
+  };
+}
+
+/** Approvers of an environment; with no `approvals` block nobody approves (none are needed). */
+export function isApprover(contract: Contract, actor: Actor): boolean {
+  return contract.approvals !== undefined && isListed(contract.approvals.approvers, actor);
+}
+
+export function mayApprove(contract: Contract, actor: Actor, requestedBy: string): Decision {
+  if (!isApprover(contract, actor)) {
+    const list = contract.approvals?.approvers.join(", ") ?? "none configured";
+    return {
+      allowed: false,
+      code: "approver_not_allowed",
+      reason: `<@${actor.userId}> is not an approver for ${contract.environment} (approvers: ${list})`,
+    };
+  }
+  if (actor.userId === requestedBy && contract.approvals?.selfApproval !== true) {
+    return {
+      allowed: false,
+      code: "self_approval_not_allowed",
+      reason: `<@${actor.userId}> requested this promotion and ${contract.environment} does not allow self-approval`,
+    };
+  }
+  return { allowed: true };
+}
+
+/** Only approvers reject; a requester who is also an approver may withdraw their own request. */
+export function mayReject(contract: Contract, actor: Actor): Decision {
+  if (isApprover(contract, actor)) return { allowed: true };
+  return {
+    allowed: false,
+    code: "approver_not_allowed",
+    reason: `<@${actor.userId}> is not an approver for ${contract.environment}`,
+  };
+}
+
+/**
+ * Approvers and, when the contract has no approvers, requesters may lock and unlock: the people
+ * trusted to let artifacts in are the ones trusted to stop them.
+ */
+export function mayLock(contract: Contract, actor: Actor): Decision {
+  if (contract.approvals !== undefined && contract.approvals.approvers.length > 0) {
+    return isApprover(contract, actor)
+      ? { allowed: true }
+      : {
+          allowed: false,
+          code: "lock_not_allowed",
+          reason: `only ${contract.environment}'s approvers may lock or unlock it`,
+        };
+  }
+  const asRequester = mayRequest(contract, actor);
+  return asRequester.allowed
+    ? asRequester
+    : { allowed: false, code: "lock_not_allowed", reason: asRequester.reason };
+}
+
+/**
+ * The approvals that count now: distinct users, each bound to this digest and the contract's
+ * current revision, never the requester unless self-approval is on, and only people who are
+ * approvers at the time of asking (`stillApprover`).
+ */
+export function countingApprovers(
+  contract: Contract,
+  promotion: { digest: string; requestedBy: string },
+  records: readonly ApprovalRecord[],
+  stillApprover: (userId: string) => boolean,
+): string[] {
+  const counted = new Set<string>();
+  for (const record of records) {
+    if (record.decision !== "approve") continue;
+    if (record.digest !== promotion.digest || record.contractRevision !== contract.revision) continue;
+    if (record.userId === promotion.requestedBy && contract.approvals?.selfApproval !== true) continue;
+    if (!stillApprover(record.userId)) continue;
+    counted.add(record.userId);
+  }
+  return [...counted];
+}
+
+export function requiredApprovals(contract: Contract): number {
+  return contract.approvals?.required ?? 0;
+}
+
+/** One rejection ends the request, whoever else approved. */
+export function rejectionOf(records: readonly ApprovalRecord[]): ApprovalRecord | undefined {
+  return records.find((record) => record.decision === "reject");
+}
+
+export function expiryFor(contract: Contract, requestedAt: Date): Date | undefined {
+  const ms = contract.approvals?.expireAfterMs;
+  return ms === undefined ? undefined : new Date(requestedAt.getTime() + ms);
+}

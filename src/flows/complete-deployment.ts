@@ -1,0 +1,69 @@
+/**
+ * The deployment report completes a promotion (SPEC §3.2, §3.5): when a `succeeded` deployment of
+ * the promotion's digest into its environment arrives after the request, the promotion is
+ * `deployed`; a `failed` one makes it `failed`. Driven by the change bus, so intake needs no
+ * knowledge of promotions.
+ */
+import { shortDigest } from "../domain/artifact.js";
+import type { Deployment } from "../domain/evidence.js";
+import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
+import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
+
+type CompleteDeps = Pick<
+  PromotionDeps,
+  "promotions" | "deployments" | "contracts" | "audit" | "tx" | "thread" | "bus" | "log"
+>;
+
+function latestReport(deps: CompleteDeps, promotion: Promotion): Deployment | undefined {
+  return deps.deployments
+    .deploymentsIn(promotion.environment, promotion.requestedAt)
+    .filter((d) => d.digest === promotion.digest && d.status !== "started")
+    .sort((a, b) => b.deployedAt.getTime() - a.deployedAt.getTime() || b.sequence - a.sequence)[0];
+}
+
+export function completeOne(deps: CompleteDeps, promotion: Promotion, now: Date): Promotion | undefined {
+  const report = latestReport(deps, promotion);
+  if (report === undefined) return undefined;
+  const event = report.status === "succeeded" ? "deployed" : "fail";
+  const moved = deps.tx.immediate(() => {
+    const fresh = deps.promotions.get(promotion.id);
+    if (fresh === undefined || !LIVE_STATES.includes(fresh.state)) return undefined;
+    const detail = event === "fail" ? `deployment ${report.id} failed` : undefined;
+    return moveTo(deps, fresh, event, "tollgate", now, {
+      deployment: report.id,
+      deployed_at: report.deployedAt.toISOString(),
+      ...(detail ? { detail } : {}),
+    });
+  });
+  if (moved) {
+    const what = `${moved.artifactName} ${shortDigest(moved.digest)}`;
+    const text =
+      moved.state === "deployed"
+        ? `:tada: Deployed ${what} to ${moved.environment}${report.url ? ` (<${report.url}|deployment>)` : ""}.`
+        : `:x: Deployment of ${what} to ${moved.environment} failed${report.url ? ` (<${report.url}|deployment>)` : ""}.`;
+    notify(deps, moved, text);
+  }
+  return moved;
+}
+
+/** Checks live promotions for the given digests, or for an environment. */
+export function completeDeployments(
+  deps: CompleteDeps,
+  scope: { digests?: readonly string[]; environment?: string },
+  now: Date,
+): Promotion[] {
+  const live: Promotion[] = [];
+  if (scope.environment !== undefined)
+    live.push(...deps.promotions.inEnvironment(scope.environment, LIVE_STATES));
+  for (const digest of scope.digests ?? []) {
+    for (const environment of deps.contracts.current().order) {
+      live.push(...deps.promotions.forDigest(digest, environment, LIVE_STATES));
+    }
+  }
+  const seen = new Set<string>();
+  return live.flatMap((p) => {
+    if (seen.has(p.id)) return [];
+    seen.add(p.id);
+    return completeOne(deps, p, now) ?? [];
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Requests that waited longer than `expire_after` expire (SPEC §4), and locks given a duration
+ * end; both are recorded in the ledger and announced. Run by a periodic job and at each click.
+ */
+import type { Promotion } from "../domain/promotion.js";
+import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
+
+export function expireOne(
+  deps: Pick<PromotionDeps, "tx" | "promotions" | "audit" | "thread" | "bus" | "log">,
+  promotion: Promotion,
+  now: Date,
+): boolean {
+  const moved = deps.tx.immediate(() => moveTo(deps, promotion, "expire", "tollgate", now));
+  if (moved) notify(deps, moved, "Expired: not enough approvals in time. Request it again with `/promote`.");
+  return moved !== undefined;
+}
+
+export function sweepExpired(deps: PromotionDeps): { promotions: number; locks: number } {
+  const now = deps.clock.now();
+  let promotions = 0;
+  for (const promotion of deps.promotions.expiredBy(now)) if (expireOne(deps, promotion, now)) promotions++;
+  const locks = deps.tx.immediate(() => {
+    const released = deps.locks.releaseExpired(now);
+    for (const lock of released) {
+      deps.audit.append(
+        {
+          actor: "tollgate",
+          action: "lock.expired",
+          subject: lock.environment,
+          data: { locked_by: lock.lockedBy, reason: lock.reason, expired_at: lock.expiresAt?.toISOString() },
+        },
+        now,
+      );
+    }
+    return released;
+  });
+  for (const lock of locks) deps.bus.publish({ type: "environment_changed", environment: lock.environment });
+  return { promotions, locks: locks.length };
+}

@@ -1,0 +1,92 @@
+/**
+ * `/promote lock <env> [for <duration>] <reason>`, `unlock <env>`, `lock all` (SPEC §5). Only
+ * approvers lock and unlock; `all` needs someone who may lock every environment.
+ */
+import { mayLock } from "../domain/approval-policy.js";
+import type { Contract } from "../domain/contract.js";
+import { formatDuration } from "../domain/duration.js";
+import type { Lock } from "../domain/readiness.js";
+import { CodedError } from "../errors.js";
+import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.js";
+
+type LockDeps = Pick<PromotionDeps, "contracts" | "groups" | "locks" | "audit" | "tx" | "clock" | "bus">;
+
+async function authorise(deps: LockDeps, userId: string, environment: string | "*"): Promise<Contract[]> {
+  const set = deps.contracts.current();
+  const contracts = environment === "*" ? [...set.contracts.values()] : [contractFor(deps, environment)];
+  for (const contract of contracts) {
+    const actor = await resolveActor(deps, userId, [contract.approvals?.approvers, contract.requesters]);
+    const decision = mayLock(contract, actor);
+    if (!decision.allowed) {
+      const what = environment === "*" ? "stop the line (lock all)" : `lock or unlock ${environment}`;
+      throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+    }
+  }
+  return contracts;
+}
+
+function announce(deps: LockDeps, environment: string | "*", contracts: Contract[]): void {
+  for (const contract of environment === "*" ? contracts : contracts.slice(0, 1)) {
+    deps.bus.publish({ type: "environment_changed", environment: contract.environment });
+  }
+}
+
+export async function lockEnvironment(
+  deps: LockDeps,
+  input: { userId: string; environment: string | "*"; reason: string; durationMs?: number | undefined },
+): Promise<{ lock: Lock; message: string }> {
+  const contracts = await authorise(deps, input.userId, input.environment);
+  const lock = applyLock(deps, input);
+  announce(deps, input.environment, contracts);
+  const target = input.environment === "*" ? "All environments" : input.environment;
+  const how = input.durationMs === undefined ? "until unlocked" : `for ${formatDuration(input.durationMs)}`;
+  return { lock, message: `:lock: ${target} locked by <@${input.userId}> ${how}: ${input.reason}` };
+}
+
+/** Records a lock without asking who may: also used by automatic rollback, acting as Tollgate. */
+export function applyLock(
+  deps: LockDeps,
+  input: { userId: string; environment: string | "*"; reason: string; durationMs?: number | undefined },
+): Lock {
+  const now = deps.clock.now();
+  const lock: Lock = {
+    environment: input.environment,
+    reason: input.reason,
+    lockedBy: input.userId,
+    lockedAt: now,
+    expiresAt: input.durationMs === undefined ? undefined : new Date(now.getTime() + input.durationMs),
+  };
+  deps.tx.immediate(() => {
+    deps.locks.lock(lock);
+    deps.audit.append(
+      {
+        actor: input.userId,
+        action: "lock.set",
+        subject: input.environment,
+        data: { reason: input.reason, expires_at: lock.expiresAt?.toISOString() },
+      },
+      now,
+    );
+  });
+  return lock;
+}
+
+export async function unlockEnvironment(
+  deps: LockDeps,
+  input: { userId: string; environment: string | "*" },
+): Promise<{ released: boolean; message: string }> {
+  const contracts = await authorise(deps, input.userId, input.environment);
+  const now = deps.clock.now();
+  const released = deps.tx.immediate(() => {
+    const was = deps.locks.unlock(input.environment, input.userId, now);
+    if (was)
+      deps.audit.append({ actor: input.userId, action: "lock.released", subject: input.environment }, now);
+    return was;
+  });
+  announce(deps, input.environment, contracts);
+  const target = input.environment === "*" ? "The line" : input.environment;
+  return {
+    released,
+    message: released ? `:unlock: ${target} unlocked by <@${input.userId}>.` : `${target} was not locked.`,
+  };
+}

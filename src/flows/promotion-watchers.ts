@@ -1,0 +1,68 @@
+/**
+ * Background work for promotions: deployment reports complete them, health evidence may trigger
+ * rollback, requests expire and locks end. Change events are coalesced and handled after the
+ * publisher's turn, so a burst of evidence costs one pass.
+ */
+import { LIVE_STATES } from "../domain/promotion.js";
+import { completeDeployments } from "./complete-deployment.js";
+import { sweepExpired } from "./expire-promotions.js";
+import { checkRollbackConditions, type RollbackWatchDeps } from "./watch-rollback-conditions.js";
+
+export interface PromotionWatchers {
+  /** Handles everything queued so far (tests and shutdown call it directly). */
+  flush(): void;
+  stop(): void;
+}
+
+export function startPromotionWatchers(
+  deps: RollbackWatchDeps,
+  options: { sweepIntervalMs?: number } = {},
+): PromotionWatchers {
+  const digests = new Set<string>();
+  const environments = new Set<string>();
+  let scheduled: NodeJS.Immediate | undefined;
+
+  const flush = (): void => {
+    scheduled = undefined;
+    const ds = [...digests];
+    const envs = [...environments];
+    digests.clear();
+    environments.clear();
+    try {
+      const now = deps.clock.now();
+      completeDeployments(deps, { digests: ds }, now);
+      for (const environment of envs) completeDeployments(deps, { environment }, now);
+      const deployedThere = envs.flatMap((env) =>
+        deps.promotions.inEnvironment(env, ["deployed", ...LIVE_STATES], 5).map((p) => p.digest),
+      );
+      checkRollbackConditions(deps, [...new Set([...ds, ...deployedThere])]);
+    } catch (error) {
+      deps.log.warn({ err: error }, "promotion watcher failed");
+    }
+  };
+
+  const unsubscribe = deps.bus.subscribe((event) => {
+    if (event.type === "artifact_changed") for (const d of event.digests) digests.add(d);
+    else if (event.type === "environment_changed") environments.add(event.environment);
+    else return;
+    scheduled ??= setImmediate(flush);
+  });
+
+  const sweep = setInterval(() => {
+    try {
+      sweepExpired(deps);
+    } catch (error) {
+      deps.log.warn({ err: error }, "promotion sweep failed");
+    }
+  }, options.sweepIntervalMs ?? 30_000);
+  sweep.unref();
+
+  return {
+    flush,
+    stop() {
+      unsubscribe();
+      clearInterval(sweep);
+      if (scheduled) clearImmediate(scheduled);
+    },
+  };
+}

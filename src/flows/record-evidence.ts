@@ -1,0 +1,58 @@
+/**
+ * Stores evidence (SPEC §3.1): one item or an all-or-nothing batch. Digest-scoped evidence registers
+ * or checks its artifact; commit-scoped evidence waits for any artifact built from that commit.
+ */
+import type {
+  EvidenceInput,
+  IntakeDeps,
+  IntakeOutcome,
+  IntakeTx,
+  KnownArtifactClaim,
+} from "./intake-ports.js";
+
+export const EVIDENCE_ROUTE = "evidence";
+
+export async function recordEvidence(
+  deps: IntakeDeps,
+  request: { items: EvidenceInput[]; batch: boolean; delivery?: string | undefined },
+): Promise<IntakeOutcome> {
+  const receivedAt = deps.clock.now();
+  const result = await deps.store.commit((tx) => {
+    const prior =
+      request.delivery === undefined ? undefined : tx.priorDelivery(EVIDENCE_ROUTE, request.delivery);
+    if (prior !== undefined) return { id: prior, duplicate: true, stored: 0, digests: [] as string[] };
+    const digests = new Set<string>();
+    const ids = request.items.map((item) => storeOne(tx, item, receivedAt, digests));
+    const id = request.batch ? tx.newId("evb") : (ids[0] as string);
+    if (request.delivery !== undefined) tx.recordDelivery(EVIDENCE_ROUTE, request.delivery, id, receivedAt);
+    return { id, duplicate: false, stored: ids.length, digests: [...digests] };
+  });
+  if (result.digests.length > 0) deps.bus.publish({ type: "artifact_changed", digests: result.digests });
+  return { id: result.id, duplicate: result.duplicate, stored: result.stored };
+}
+
+function storeOne(tx: IntakeTx, item: EvidenceInput, receivedAt: Date, digests: Set<string>): string {
+  const { artifact } = item;
+  let commit = artifact.commit;
+  if (artifact.digest !== undefined) {
+    // The schema guarantees a name with every digest; a known digest is checked, not overwritten.
+    const known = tx.registerArtifact(artifact as KnownArtifactClaim, receivedAt);
+    commit = known.commit ?? commit;
+    digests.add(artifact.digest);
+  } else if (commit !== undefined) {
+    for (const digest of tx.digestsBuiltFrom(commit)) digests.add(digest);
+  }
+  return tx.insertEvidence({
+    digest: artifact.digest,
+    commit,
+    kind: item.kind,
+    name: item.name,
+    status: item.status,
+    environment: item.environment,
+    summaryJson: item.summary === undefined ? "{}" : JSON.stringify(item.summary),
+    url: item.url,
+    detailsJson: item.detailsJson,
+    observedAt: item.observedAt ?? receivedAt,
+    receivedAt,
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * `/promote <artifact> to <env> [because <reason>]` (SPEC §5): authorise the requester, refuse
+ * when locked or frozen (approvers may override a freeze with a reason), check the contract now,
+ * then open the promotion — superseding older open requests of the same artifact name for the
+ * environment — in one transaction with its audit entries. With no approvals required it is approved at once.
+ */
+import { expiryFor, isApprover, mayRequest, requiredApprovals } from "../domain/approval-policy.js";
+import type { Artifact } from "../domain/artifact.js";
+import { shortDigest } from "../domain/artifact.js";
+import type { Contract } from "../domain/contract.js";
+import { formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
+import type { Promotion } from "../domain/promotion.js";
+import { CodedError } from "../errors.js";
+import { scheduleExecution } from "./execute-promotion.js";
+import {
+  blockers,
+  contractFor,
+  describeBlockers,
+  moveTo,
+  notify,
+  type PromotionDeps,
+  promotionFact,
+  resolveActor,
+} from "./promotion-deps.js";
+
+export interface RequestInput {
+  userId: string;
+  artifact: Artifact;
+  environment: string;
+  reason?: string | undefined;
+}
+
+export interface RequestOutcome {
+  promotion: Promotion;
+  superseded: Promotion[];
+  message: string;
+}
+
+export function lockRefusal(deps: Pick<PromotionDeps, "locks">, environment: string, now: Date): void {
+  const lock = deps.locks.activeLocks(environment, now)[0];
+  if (lock === undefined) return;
+  const until = lock.expiresAt ? ` until ${lock.expiresAt.toISOString()}` : "";
+  const what = lock.environment === "*" ? "The line is stopped" : `${environment} is locked`;
+  throw new CodedError("environment_locked", `${what} by <@${lock.lockedBy}>${until}: ${lock.reason}`, {
+    details: lock,
+  });
+}
+
+/** Inside a freeze only an approver who gives a reason gets through; the override is loud. */
+async function freezeOverride(
+  deps: PromotionDeps,
+  contract: Contract,
+  input: RequestInput,
+  now: Date,
+): Promise<{ by: string; reason: string } | undefined> {
+  const end = nextFreezeEnd(contract.freeze, contract.timezone, now);
+  if (end === undefined) return undefined;
+  const approver = isApprover(
+    contract,
+    await resolveActor(deps, input.userId, [contract.approvals?.approvers]),
+  );
+  const until = `${formatLocalMoment(end, contract.timezone, now)} ${contract.timezone} (${end.toISOString()})`;
+  if (approver && input.reason !== undefined) return { by: input.userId, reason: input.reason };
+  const how = approver
+    ? "An approver may override with `because <reason>`."
+    : "Only an approver may override it, with `because <reason>`.";
+  throw new CodedError("freeze_active", `${contract.environment} is frozen until ${until}. ${how}`, {
+    details: { endsAt: end },
+  });
+}
+
+export async function requestPromotion(deps: PromotionDeps, input: RequestInput): Promise<RequestOutcome> {
+  const contract = contractFor(deps, input.environment);
+  const actor = await resolveActor(deps, input.userId, [contract.requesters]);
+  const allowed = mayRequest(contract, actor);
+  if (!allowed.allowed) throw new CodedError(allowed.code, allowed.reason);
+  const now = deps.clock.now();
+  lockRefusal(deps, contract.environment, now);
+  const override = await freezeOverride(deps, contract, input, now);
+  const promotion = newPromotion(deps, contract, input, override, now);
+  const readiness = deps.readiness.evaluate(input.artifact.digest, contract.environment, {
+    promotion: promotionFact(promotion, []),
+  });
+  const blocking = blockers(readiness.checks);
+  if (blocking.length > 0) {
+    throw new CodedError(
+      "contract_not_satisfied",
+      `Blocked: ${input.artifact.name} ${shortDigest(input.artifact.digest)} cannot enter ${contract.environment}:\n${describeBlockers(blocking)}`,
+      { details: blocking },
+    );
+  }
+  const opened = { ...promotion, contractRevision: readiness.contractRevision };
+  return openPromotion(deps, contract, opened, now);
+}
+
+function newPromotion(
+  deps: PromotionDeps,
+  contract: Contract,
+  input: RequestInput,
+  override: { by: string; reason: string } | undefined,
+  now: Date,
+): Promotion {
+  return {
+    id: deps.newId(),
+    kind: "promotion",
+    artifactName: input.artifact.name,
+    digest: input.artifact.digest,
+    fromEnvironment: contract.after,
+    environment: contract.environment,
+    state: "requested",
+    requestedBy: input.userId,
+    requestedAt: now,
+    reason: input.reason,
+    contractRevision: contract.revision,
+    freezeOverride: override,
+    expiresAt: expiryFor(contract, now),
+    stateChangedAt: now,
+  };
+}
+
+/** Shared with rollbacks: supersede, insert, audit, and auto-approve when nobody must approve. */
+export function openPromotion(
+  deps: PromotionDeps,
+  contract: Contract,
+  promotion: Promotion,
+  now: Date,
+  options: { autoApprove?: boolean } = {},
+): RequestOutcome {
+  const { superseded, current, enqueued } = deps.tx.immediate(() => {
+    // NOTE: per artifact name: services promoted independently must not cancel each other.
+    const older = deps.promotions
+      .inEnvironment(contract.environment, ["requested"], 1_000)
+      .filter((p) => p.artifactName === promotion.artifactName);
+    const gone = older.flatMap(
+      (p) => moveTo(deps, p, "supersede", promotion.requestedBy, now, { by: promotion.id }) ?? [],
+    );
+    deps.promotions.insert(promotion);
+    deps.audit.append(
+      {
+        actor: promotion.requestedBy,
+        action: promotion.kind === "rollback" ? "rollback.requested" : "promotion.requested",
+        subject: promotion.id,
+        data: {
+          environment: promotion.environment,
+          artifact: promotion.artifactName,
+          digest: promotion.digest,
+          contract_revision: promotion.contractRevision,
+          reason: promotion.reason,
+          rollback_of: promotion.rollbackOf,
+        },
+      },
+      now,
+    );
+    if (promotion.freezeOverride) {
+      deps.audit.append(
+        {
+          actor: promotion.freezeOverride.by,
+          action: "freeze.override",
+          subject: promotion.id,
+          data: { reason: promotion.freezeOverride.reason, environment: promotion.environment },
+        },
+        now,
+      );
+    }
+    if (requiredApprovals(contract) > 0 && options.autoApprove !== true)
+      return { superseded: gone, current: promotion, enqueued: false };
+    const approved =
+      moveTo(deps, promotion, "approve", "tollgate", now, { approved_by: [], required: 0 }) ?? promotion;
+    return {
+      superseded: gone,
+      current: approved,
+      enqueued: scheduleExecution(deps, approved, contract, [], now),
+    };
+  });
+  if (enqueued) deps.onEnqueued?.();
+  for (const old of superseded)
+    notify(deps, old, `Superseded by a newer request (${shortDigest(promotion.digest)}).`);
+  const message = requestMessage(current, contract);
+  notify(deps, current, message);
+  return { promotion: current, superseded, message };
+}
+
+function requestMessage(promotion: Promotion, contract: Contract): string {
+  const what = `${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}`;
+  const verb = promotion.kind === "rollback" ? "Rollback requested" : "Promotion requested";
+  const because = promotion.reason ? ` because ${promotion.reason}` : "";
+  const override = promotion.freezeOverride
+    ? `\n:rotating_light: *FREEZE OVERRIDDEN* by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
+    : "";
+  const needs =
+    promotion.state === "approved"
+      ? "No approvals required: approved."
+      : `Needs ${requiredApprovals(contract)} approval(s).`;
+  return `${verb} by <@${promotion.requestedBy}>: ${what}${because}. ${needs}${override}`;
+}

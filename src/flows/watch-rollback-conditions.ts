@@ -1,0 +1,142 @@
+/**
+ * Rollback conditions (SPEC §4 `rollback`): `health` (or other) evidence matching `rollback.when`
+ * within `within` of a promotion into the environment either posts a Roll back button in the
+ * card's thread (`propose`) or rolls back at once and, with `lock: true`, locks the environment
+ * (`auto`). Each promotion triggers at most once.
+ */
+import { shortDigest } from "../domain/artifact.js";
+import type { Contract, RollbackCondition } from "../domain/contract.js";
+import type { Evidence } from "../domain/evidence.js";
+import type { Promotion } from "../domain/promotion.js";
+import { applyLock } from "./lock-environment.js";
+import type { EvidenceReader } from "./ports.js";
+import { notify, type PromotionDeps } from "./promotion-deps.js";
+import type { RollbackTriggerStore } from "./promotion-ports.js";
+import { openPromotion } from "./request-promotion.js";
+import { rollbackPromotion, rollbackTarget } from "./rollback.js";
+
+export interface RollbackWatchDeps extends PromotionDeps {
+  evidence: EvidenceReader;
+  triggers: RollbackTriggerStore;
+}
+
+function matches(condition: RollbackCondition, evidence: Evidence): boolean {
+  return (
+    evidence.kind === condition.kind &&
+    (condition.name === undefined || evidence.name === condition.name) &&
+    (condition.status === undefined || evidence.status === condition.status)
+  );
+}
+
+/** When the promotion went live: its successful deployment, else its last state change. */
+function liveSince(deps: RollbackWatchDeps, promotion: Promotion): Date {
+  return (
+    deps.deployments.latestSuccessOf(promotion.digest, promotion.environment)?.deployedAt ??
+    promotion.stateChangedAt
+  );
+}
+
+function firstMatch(deps: RollbackWatchDeps, contract: Contract, promotion: Promotion): Evidence | undefined {
+  const policy = contract.rollback;
+  if (policy === undefined) return undefined;
+  const artifact = deps.artifacts.getArtifact(promotion.digest);
+  const start = liveSince(deps, promotion).getTime();
+  return deps.evidence
+    .evidenceFor({ digest: promotion.digest, commit: artifact?.commit })
+    .filter((e) => e.environment === undefined || e.environment === promotion.environment)
+    .filter((e) => e.observedAt.getTime() >= start && e.observedAt.getTime() <= start + policy.withinMs)
+    .sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime() || a.sequence - b.sequence)
+    .find((e) => policy.when.some((condition) => matches(condition, e)));
+}
+
+export function checkRollbackConditions(deps: RollbackWatchDeps, digests: readonly string[]): string[] {
+  const fired: string[] = [];
+  for (const contract of deps.contracts.current().contracts.values()) {
+    if (contract.rollback === undefined) continue;
+    for (const digest of digests) {
+      const live = deps.promotions.forDigest(digest, contract.environment, ["deploying", "deployed"]);
+      for (const promotion of live.filter((p) => p.kind === "promotion").slice(0, 1)) {
+        const evidence = firstMatch(deps, contract, promotion);
+        if (evidence && fire(deps, contract, promotion, evidence)) fired.push(promotion.id);
+      }
+    }
+  }
+  return fired;
+}
+
+function fire(
+  deps: RollbackWatchDeps,
+  contract: Contract,
+  promotion: Promotion,
+  evidence: Evidence,
+): boolean {
+  const policy = contract.rollback!;
+  const now = deps.clock.now();
+  const why = `\`${evidence.name}\` ${evidence.status} ${evidence.url ? `(<${evidence.url}|report>) ` : ""}after ${promotion.artifactName} ${shortDigest(promotion.digest)} entered ${contract.environment}`;
+  const first = deps.tx.immediate(() => {
+    if (
+      !deps.triggers.record({
+        promotionId: promotion.id,
+        evidenceId: evidence.id,
+        action: policy.action,
+        at: now,
+      })
+    )
+      return false;
+    deps.audit.append(
+      {
+        actor: "tollgate",
+        action: `rollback.triggered`,
+        subject: promotion.id,
+        data: { evidence: evidence.id, action: policy.action, environment: contract.environment },
+      },
+      now,
+    );
+    return true;
+  });
+  if (!first) return false;
+  if (policy.action === "propose") {
+    // The card shows a Roll back button while `triggers.proposedFor` says so; the thread says why.
+    notify(
+      deps,
+      promotion,
+      `:rewind: Rollback condition met: ${why}. Use *Roll back* on the card or \`/promote rollback ${promotion.artifactName} in ${contract.environment}\`.`,
+    );
+    return true;
+  }
+  autoRollback(deps, contract, promotion, why, now);
+  return true;
+}
+
+function autoRollback(
+  deps: RollbackWatchDeps,
+  contract: Contract,
+  promotion: Promotion,
+  why: string,
+  now: Date,
+): void {
+  if (contract.rollback?.lock)
+    applyLock(deps, {
+      userId: "tollgate",
+      environment: contract.environment,
+      reason: `automatic rollback: ${why}`,
+    });
+  try {
+    const target = rollbackTarget(deps, promotion.artifactName, contract.environment);
+    const rollback = rollbackPromotion(
+      deps,
+      { ...target, rollbackOf: promotion.id },
+      { userId: "tollgate", environment: contract.environment, reason: `automatic rollback: ${why}` },
+      contract.revision,
+      now,
+    );
+    openPromotion(deps, contract, rollback, now, { autoApprove: true });
+  } catch (error) {
+    notify(
+      deps,
+      promotion,
+      `:rotating_light: Automatic rollback could not start: ${(error as Error).message}`,
+    );
+  }
+  deps.bus.publish({ type: "environment_changed", environment: contract.environment });
+}

@@ -1,0 +1,78 @@
+/**
+ * Sandbox mode (SPEC §9): what `npm start` does without SLACK_BOT_TOKEN. Starts the embedded
+ * Slack emulator seeded with the sample people and groups, loads (or generates and saves) this
+ * sandbox's secrets, and returns the configuration the composition root builds the real bot
+ * from — Slack pointed at the emulator — plus the module that serves the page, the sample
+ * traffic, the fake deployer, and the banner.
+ *
+ * Wiring (main.ts): `const sandbox = await prepareSandbox(config, { env })`, then build the app
+ * from `sandbox.config`, pass `sandbox.env` to promotionAppModule({ env }), `sandbox.slackOptions`
+ * to slackAppModule, and add `sandbox.module` to the modules. The module closes the emulator at stop.
+ */
+import type { AppModule } from "../app.js";
+import type { Config } from "../config.js";
+import { sandboxModule } from "./sandbox-module.js";
+import { SANDBOX_GROUPS, SANDBOX_PEOPLE } from "./sandbox-people.js";
+import { loadSandboxSecrets, type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
+import { type SlackEmulator, startSlackEmulator } from "./slack-emulator/index.js";
+
+/** The env var the example prod contract's `deploy.webhook.secret_env` names. */
+export const SANDBOX_DEPLOY_SECRET_ENV = "TOLLGATE_SANDBOX_DEPLOY_SECRET";
+
+export interface SandboxOptions {
+  /** The process environment, for deploy-hook secrets; the sandbox's own deployer secret is added. */
+  env?: Record<string, string | undefined>;
+  /** Where the start-up banner goes (default stdout). */
+  print?: (text: string) => void;
+  /** How long the fake deployer takes before it reports `succeeded` (default 1500 ms). */
+  deployDelayMs?: number;
+}
+
+export interface Sandbox {
+  /** `config` with Slack pointed at the emulator and the sandbox webhook secret accepted. */
+  config: Config;
+  /** For promotionAppModule({ env }): the caller's env plus the sandbox deploy secret. */
+  env: Record<string, string | undefined>;
+  /** For slackAppModule: short coalescing so the page shows an update within a second. */
+  slackOptions: { coalesce: { quietMs: number; maxWaitMs: number } };
+  secrets: SandboxSecrets;
+  emulator: SlackEmulator;
+  /** Page, live events, acting as users, sample traffic, deployer, banner; closes the emulator at stop. */
+  module: AppModule;
+}
+
+export async function prepareSandbox(config: Config, options: SandboxOptions = {}): Promise<Sandbox> {
+  const { secrets } = loadSandboxSecrets(sandboxFile(config.databasePath));
+  const emulator = await startSlackEmulator({
+    tokens: [secrets.botToken],
+    users: SANDBOX_PEOPLE.map(({ role: _role, ...user }) => user),
+    userGroups: SANDBOX_GROUPS,
+  });
+  const sandboxConfig: Config = {
+    ...config,
+    slack: {
+      ...config.slack,
+      botToken: secrets.botToken,
+      signingSecret: secrets.signingSecret,
+      apiUrl: emulator.apiUrl,
+    },
+    // An operator's own secrets keep working; the generated one is what the page and banner use.
+    webhookSecrets: [
+      ...config.webhookSecrets.filter((s) => s !== secrets.webhookSecret),
+      secrets.webhookSecret,
+    ],
+  };
+  return {
+    config: sandboxConfig,
+    env: { ...options.env, [SANDBOX_DEPLOY_SECRET_ENV]: secrets.deploySecret },
+    slackOptions: { coalesce: { quietMs: 150, maxWaitMs: 800 } },
+    secrets,
+    emulator,
+    module: sandboxModule({
+      emulator,
+      secrets,
+      print: options.print ?? ((text) => process.stdout.write(text)),
+      deployDelayMs: options.deployDelayMs ?? 1500,
+    }),
+  };
+}

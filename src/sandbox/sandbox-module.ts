@@ -1,0 +1,55 @@
+/**
+ * The sandbox as an AppModule: seeds the emulator's channels from the contracts (again after
+ * each reload), registers the page, its live event stream, acting as users, sample traffic and
+ * the fake deployer, prints the banner once listening, and closes the emulator at stop.
+ */
+import type { AppModule } from "../app.js";
+import { registerActRoutes } from "./act-routes.js";
+import { registerPageRoutes } from "./page-routes.js";
+import { registerSampleRoutes } from "./sample-routes.js";
+import { sandboxBanner } from "./sandbox-banner.js";
+import { createSandboxContext } from "./sandbox-context.js";
+import { registerDeployer } from "./sandbox-deployer.js";
+import { channelsFor } from "./sandbox-people.js";
+import type { SandboxSecrets } from "./sandbox-secrets.js";
+import type { SlackEmulator } from "./slack-emulator/index.js";
+import { registerStateRoutes } from "./state-routes.js";
+
+export interface SandboxModuleOptions {
+  emulator: SlackEmulator;
+  secrets: SandboxSecrets;
+  print(text: string): void;
+  deployDelayMs: number;
+}
+
+export function sandboxModule(options: SandboxModuleOptions): AppModule {
+  const { emulator } = options;
+  return {
+    name: "sandbox",
+    register(app) {
+      const sandbox = createSandboxContext({
+        app,
+        emulator,
+        secrets: options.secrets,
+        deployDelayMs: options.deployDelayMs,
+      });
+      const seedChannels = () => emulator.setChannels(channelsFor(app.contracts.current()));
+      seedChannels();
+      const unsubscribe = app.bus.subscribe((event) => {
+        if (event.type === "contracts_reloaded") seedChannels();
+      });
+      registerStateRoutes(sandbox);
+      registerActRoutes(sandbox);
+      registerSampleRoutes(sandbox);
+      registerDeployer(sandbox);
+      registerPageRoutes(sandbox);
+      app.onStart(() =>
+        options.print(sandboxBanner(sandbox.selfUrl(), app.config.port, options.secrets.webhookSecret)),
+      );
+      app.onStop(async () => {
+        unsubscribe();
+        await emulator.close();
+      });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** Slack emulator (Web API + response_urls) and the signed Slack request client, for tests and sandbox mode. */
+
+export type { SurfaceCheck, SurfaceError } from "./block-kit-limits.js";
+export {
+  BLOCK_KIT_LIMITS,
+  checkMessage,
+  checkView,
+  validateMessageBlocks,
+  validateView,
+} from "./block-kit-limits.js";
+export { DEFAULT_BOT_TOKEN, DEFAULT_TEAM, SlackEmulator, startSlackEmulator } from "./slack-emulator.js";
+export type {
+  ChannelRef,
+  SendOptions,
+  SignerEmulator,
+  SlackActor,
+  SlackDelivery,
+  SlackRequestSignerOptions,
+} from "./slack-request-signer.js";
+export { SlackRequestSigner, signSlackRequest } from "./slack-request-signer.js";
+export type { ViewAckOutcome } from "./slack-workspace.js";
+export type * from "./types.js";

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { postSigned } from "../../helpers/api-client.js";
+import { digestOf, startTestApp, TEST_SECRET, type TestApp } from "../../helpers/test-app.js";
+
+describe("HTTP server", () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+
+  it("serves mounted handlers, extra routes and readiness probes registered by modules", async () => {
+    let outboxHealthy = true;
+    t = await startTestApp({
+      modules: [
+        {
+          name: "fake-slack",
+          register(ctx) {
+            ctx.http.mount("/slack/events", (_req, res) => res.end("bolt"));
+            ctx.http.mount("/", (req, res) => res.end(`sandbox ${req.url}`));
+            ctx.http.route("GET", "/api/v1/promotions", (_req, res, rc) =>
+              res.end(rc.query().get("environment") ?? ""),
+            );
+            ctx.http.addReadinessProbe("slack_outbox", () => ({
+              ok: outboxHealthy,
+              detail: outboxHealthy ? undefined : "3 permanent errors",
+            }));
+          },
+        },
+      ],
+    });
+    expect(await (await fetch(`${t.baseUrl}/slack/events`, { method: "POST" })).text()).toBe("bolt");
+    expect(await (await fetch(`${t.baseUrl}/channels/C1`)).text()).toBe("sandbox /channels/C1");
+    expect(await (await fetch(`${t.baseUrl}/api/v1/promotions?environment=prod`)).text()).toBe("prod");
+    const ready = await fetch(`${t.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: "ready",
+      components: { database: { ok: true }, slack_outbox: { ok: true } },
+    });
+    outboxHealthy = false;
+    const notReady = await fetch(`${t.baseUrl}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({
+      error: "not_ready",
+      components: { slack_outbox: { ok: false, detail: "3 permanent errors" } },
+    });
+  });
+
+  it("answers unknown paths 404 and wrong methods 405, with a request id", async () => {
+    t = await startTestApp();
+    const missing = await fetch(`${t.baseUrl}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: "not_found" });
+    const wrong = await fetch(`${t.baseUrl}/api/v1/snapshots`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST");
+    const withId = await fetch(`${t.baseUrl}/healthz`, { headers: { "x-request-id": "ci-run-42" } });
+    expect(withId.headers.get("x-request-id")).toBe("ci-run-42");
+    expect((await fetch(`${t.baseUrl}/healthz`)).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("logs one structured line per request with its id", async () => {
+    t = await startTestApp();
+    const response = await postSigned(
+      t.baseUrl,
+      "/api/v1/evidence",
+      { nope: 1 },
+      { secret: TEST_SECRET, headers: { "x-request-id": "req-7" } },
+    );
+    expect(response.status).toBe(400);
+    const lines = t.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.reqId === "req-7");
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "request", route: "/api/v1/evidence", status: 400, method: "POST" }),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "intake refused", code: "invalid_payload" }));
+  });
+
+  it("exposes Prometheus metrics: requests by route and status, ingest latency, evidence stored", async () => {
+    t = await startTestApp();
+    const items = [1, 2, 3].map((i) => ({
+      artifact: { name: "api", digest: digestOf("m") },
+      kind: "test",
+      name: `s${i}`,
+      status: "passed",
+    }));
+    expect((await postSigned(t.baseUrl, "/api/v1/evidence", { items }, { secret: TEST_SECRET })).status).toBe(
+      202,
+    );
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(text).toContain(
+      'tollgate_http_requests_total{route="/api/v1/evidence",method="POST",status="202"} 1',
+    );
+    expect(text).toContain('tollgate_ingest_duration_seconds_count{route="evidence"} 1');
+    expect(text).toMatch(/^tollgate_evidence_stored_total 3$/m);
+  });
+
+  it("answers 503 not_ready once shutdown has begun", async () => {
+    t = await startTestApp();
+    t.app.context.http.setState("stopping");
+    const response = await postSigned(t.baseUrl, "/api/v1/evidence", {}, { secret: TEST_SECRET });
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ error: "not_ready" });
+    expect((await fetch(`${t.baseUrl}/readyz`)).status).toBe(503);
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACTION_IDS } from "../../../src/adapters/slack/ids.js";
+import { validateView } from "../../helpers/slack.js";
+import { ALICE, blockText, evidenceFor, type Harness, STAGING, startHarness } from "./slack-harness.js";
+
+describe("Slack requests to /slack/events", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.evidence(evidenceFor(11, "unit"));
+    await h.until(() => h.emulator.messages(STAGING.id).length === 1 && h.slack.health().pending === 0);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const promote = (text: string, send = {}) =>
+    h.signer.slashCommand({ user: ALICE, channel: STAGING, command: "/promote", text }, send);
+
+  const reply = async (responseUrl: string | undefined) => {
+    await h.until(() => h.emulator.responseUrlPosts.some((p) => responseUrl?.endsWith(p.url)));
+    return JSON.stringify(h.emulator.responseUrlPosts.find((p) => responseUrl?.endsWith(p.url))?.body);
+  };
+
+  it("answers 401 to a forged signature and to a stale timestamp, and runs nothing", async () => {
+    const before = h.emulator.responseUrlPosts.length;
+    expect((await promote("help", { signingSecret: "not-the-secret" })).status).toBe(401);
+    const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect((await promote("help", { timestamp: sixMinutesAgo })).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.emulator.responseUrlPosts.length).toBe(before);
+  });
+
+  it("acks /promote status within 3 s while every Slack call takes 5 s, then replies", async () => {
+    h.emulator.delay(5000);
+    try {
+      const started = Date.now();
+      const delivery = await promote("status svc-11");
+      expect(delivery.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(3000);
+      const body = await reply(delivery.responseUrl);
+      expect(body).toContain("ephemeral");
+      expect(body).toContain("svc-11");
+      expect(body).toContain("staging");
+    } finally {
+      h.emulator.delay(0);
+    }
+  }, 20_000);
+
+  it("answers help with usage and a typo with the closest command", async () => {
+    const help = await promote("help");
+    expect(await reply(help.responseUrl)).toContain("/promote status <artifact>");
+    const typo = await promote("stauts svc-11");
+    expect(await reply(typo.responseUrl)).toContain("Did you mean `/promote status svc-11`");
+    const missing = await promote("status no-such-thing");
+    expect(await reply(missing.responseUrl)).toContain("artifact_not_found");
+  });
+
+  it("hands the other command types to their handlers", async () => {
+    const lock = await promote("lock staging for 1h db migration");
+    expect(await reply(lock.responseUrl)).toContain("lock handled elsewhere");
+  });
+
+  it("opens the Details modal right after the click", async () => {
+    const card = h.emulator.messages(STAGING.id)[0]!;
+    const click = await h.signer.clickInMessage({
+      user: ALICE,
+      channel: STAGING,
+      messageTs: card.ts,
+      actionId: ACTION_IDS.readinessDetails,
+    });
+    expect(click.status).toBe(200);
+    await h.until(() => h.emulator.openModals(ALICE.id).length === 1);
+    const modal = h.emulator.openModals(ALICE.id)[0]!;
+    expect(validateView(modal)).toEqual([]);
+    expect(blockText(modal.blocks)).toContain("✅ *unit*");
+  });
+
+  it("publishes App Home with the artifacts' verdicts", async () => {
+    const opened = await h.signer.appHomeOpened({ user: ALICE });
+    expect(opened.status).toBe(200);
+    await h.until(() => h.emulator.homeView(ALICE.id) !== undefined);
+    const home = h.emulator.homeView(ALICE.id)!;
+    expect(validateView(home)).toEqual([]);
+    expect(blockText(home.blocks)).toContain("svc-11");
+    expect(blockText(home.blocks)).toContain("staging");
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { ACTION_IDS } from "../../../src/adapters/slack/ids.js";
+import type { CardModel } from "../../../src/adapters/slack/views/card-model.js";
+import { detailsPages, renderDetailsModal } from "../../../src/adapters/slack/views/details-modal.js";
+import { renderReadinessCard } from "../../../src/adapters/slack/views/readiness-card.js";
+import type { Check } from "../../../src/domain/readiness.js";
+import { checkMessage, checkView } from "../../helpers/slack.js";
+
+const DIGEST = `sha256:4f2a${"0".repeat(57)}c91`;
+
+function model(overrides: Partial<CardModel> = {}, checks: Check[] = []): CardModel {
+  return {
+    artifact: {
+      name: "checkout-api",
+      digest: DIGEST,
+      version: "1.4.2",
+      commit: "9fceb02d0ae598e95dc970b74767f19372d61af8",
+      firstSeenAt: new Date(0),
+    },
+    environment: "prod",
+    readiness: {
+      environment: "prod",
+      digest: DIGEST,
+      verdict: "ready",
+      checks,
+      contractRevision: `sha256:${"a".repeat(64)}`,
+      evaluatedAt: new Date(0),
+    },
+    ...overrides,
+  };
+}
+
+const passed = (i: number): Check => ({
+  id: `evidence:test-${i}`,
+  status: "passed",
+  reason: `\`test-${i}\` passed on sha256:4f2a…c91 (run ${i})`,
+});
+
+function drift(keys: number) {
+  const differences = Array.from({ length: keys }, (_, i) => ({
+    category: "feature_flags",
+    key: `flag-${i}`,
+    kind: "changed" as const,
+    here: true,
+    there: false,
+  }));
+  return {
+    categories: [{ category: "feature_flags", differences, allowed: 2, overBudget: keys > 2 }],
+    totalDifferences: keys,
+    overBudget: keys > 2,
+  };
+}
+
+const actionIds = (blocks: unknown) =>
+  [...JSON.stringify(blocks).matchAll(/"action_id":"([^"]+)"/g)].map((m) => m[1]);
+
+describe("readiness card", () => {
+  it("shows identity, verdict, one line per check and the buttons for the state", () => {
+    const card = renderReadinessCard(
+      model({}, [
+        passed(1),
+        { id: "evidence:e2e", status: "failed", reason: "`e2e` failed (run 8812)" },
+        { id: "artifact:soak", status: "waiting", reason: "soaked 3h of 24h" },
+        { id: "drift", status: "stale", reason: "snapshot of prod is 30h old" },
+      ]),
+    );
+    const text = JSON.stringify(card.blocks);
+    expect(text).toContain("checkout-api → prod");
+    expect(text).toContain("sha256:4f2a…c91");
+    expect(text).toContain("v1.4.2");
+    expect(text).toContain("commit `9fceb02`");
+    expect(text.indexOf("❌ *e2e*")).toBeLessThan(text.indexOf("✅ *test-1*"));
+    expect(text).toContain("⏳ *artifact:soak*");
+    expect(text).toContain("⚠️ *drift*");
+    expect(actionIds(card.blocks)).toEqual([ACTION_IDS.promotionRequest, ACTION_IDS.readinessDetails]);
+  });
+
+  it("offers Approve and Reject with confirmation while a promotion is open, and no Request button", () => {
+    const card = renderReadinessCard(
+      model({
+        promotion: {
+          id: "p1",
+          kind: "promotion",
+          state: "requested",
+          requestedBy: "U0BOB",
+          approvedBy: ["U0ALICE"],
+          required: 2,
+        },
+      }),
+    );
+    expect(actionIds(card.blocks)).toEqual([
+      ACTION_IDS.promotionApprove,
+      ACTION_IDS.promotionReject,
+      ACTION_IDS.readinessDetails,
+    ]);
+    const text = JSON.stringify(card.blocks);
+    expect(text.match(/"deny":\{/g)).toHaveLength(2);
+    expect(text).toContain("approvals 1 of 2: <@U0ALICE>");
+  });
+
+  it("summarises 80 checks and 500 drift keys on the card and lists them all in Details", () => {
+    const checks = Array.from({ length: 80 }, (_, i) => passed(i));
+    const big = model({ driftAgainst: "staging", drift: drift(500) }, checks);
+    const card = renderReadinessCard(big);
+    expect(checkMessage(card).error).toBeUndefined();
+    expect(JSON.stringify(card.blocks)).toMatch(/and 6\d more — see Details/);
+    expect(JSON.stringify(card.blocks)).toContain("feature_flags 500/2 ❌");
+
+    const pages = detailsPages(big);
+    const all = pages.map((_, page) => renderDetailsModal(big, page));
+    for (const view of all) expect(checkView(view).error).toBeUndefined();
+    const text = JSON.stringify(all.map((v) => v.blocks));
+    for (let i = 0; i < 80; i++) expect(text).toContain(`*test-${i}*`);
+    for (let i = 0; i < 500; i++) expect(text).toContain(`feature_flags.flag-${i}\``);
+  });
+
+  it("pages the Details modal when it would pass 100 blocks", () => {
+    const huge = model({ driftAgainst: "staging", drift: drift(8000) }, []);
+    const pages = detailsPages(huge);
+    expect(pages.length).toBeGreaterThan(1);
+    const first = renderDetailsModal(huge, 0);
+    const last = renderDetailsModal(huge, pages.length - 1);
+    expect(first.blocks.length).toBeLessThanOrEqual(100);
+    expect(checkView(first).error).toBeUndefined();
+    expect(checkView(last).error).toBeUndefined();
+    expect(JSON.stringify(first.blocks)).toContain(`Page 1 of ${pages.length}`);
+    expect(JSON.stringify(first.blocks)).toContain('"text":"Next"');
+    expect(JSON.stringify(last.blocks)).toContain('"text":"Previous"');
+    const text = JSON.stringify(pages.map((_, p) => renderDetailsModal(huge, p).blocks));
+    expect(text).toContain("flag-7999");
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runMigrate } from "../../src/cli/migrate.js";
+
+describe("tollgate migrate", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function migrateAt(env: Record<string, string>) {
+    let stdout = "";
+    let stderr = "";
+    const code = await runMigrate([], {
+      env,
+      cwd: process.cwd(),
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
+    return { code, stdout, stderr };
+  }
+
+  it("applies pending migrations, prints them, and is a no-op the second time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-migrate-"));
+    dirs.push(dir);
+    const env = { DATABASE_URL: `sqlite:${join(dir, "t.db")}` };
+    const first = await migrateAt(env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("applied 0001_init.sql");
+    const second = await migrateAt(env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("nothing to apply");
+  });
+
+  it("exits 1 with the error code when the database cannot be migrated", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-migrate-"));
+    dirs.push(dir);
+    const result = await migrateAt({ DATABASE_URL: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tollgate migrate: /);
+  });
+});

@@ -1,0 +1,273 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runReport } from "../../src/cli/report.js";
+import {
+  type CapturedIo,
+  captureIo,
+  closedPortUrl,
+  type LoopbackTollgate,
+  startLoopbackTollgate,
+} from "../helpers/loopback-tollgate.js";
+
+const SECRET = "ci-secret-0123456789abcdef";
+const HEX = "4f2a".repeat(16);
+const JUNIT = "/work/shared/fixtures/junit-xml";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let server: LoopbackTollgate;
+let dir: string;
+
+beforeEach(async () => {
+  server = await startLoopbackTollgate(SECRET);
+  dir = mkdtempSync(join(tmpdir(), "tollgate-report-"));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function io(env: Record<string, string | undefined> = {}): CapturedIo {
+  return captureIo({ TOLLGATE_URL: server.url, TOLLGATE_SECRET: SECRET, ...env }, dir);
+}
+
+const FAST = ["--retry-delay-ms", "5"];
+const ARTIFACT = ["--artifact", `checkout-api@sha256:${HEX}`, "--name", "e2e"];
+
+describe("tollgate report: accepted (exit 0)", () => {
+  it("summarises JUnit reports and sends signed evidence with a fresh delivery key", async () => {
+    const cli = io();
+    const files = [join(JUNIT, "pytest.junit.xfail-properties.xml"), join(JUNIT, "jest-junit.pass.xml")];
+    const args = [...ARTIFACT, "--version", "1.4.2", "--commit", "9FCEB02", "--environment", "staging"];
+    const code = await runReport(
+      [...args, "--link", "https://ci.example.com/runs/8812", "--junit", ...files],
+      cli,
+    );
+    expect(cli.err()).toBe("");
+    expect(code).toBe(0);
+    expect(server.received).toHaveLength(1);
+    const [request] = server.received;
+    expect(request?.path).toBe("/api/v1/evidence");
+    expect(request?.signatureValid).toBe(true);
+    expect(String(request?.headers["x-tollgate-delivery"])).toMatch(UUID);
+    expect(request?.body).toEqual({
+      artifact: { name: "checkout-api", digest: `sha256:${HEX}`, commit: "9fceb02", version: "1.4.2" },
+      kind: "test",
+      name: "e2e",
+      status: "failed",
+      environment: "staging",
+      summary: { total: 12, passed: 8, failed: 2, skipped: 2 },
+      url: "https://ci.example.com/runs/8812",
+    });
+    expect(cli.out()).toMatch(
+      /^accepted test evidence "e2e" \(failed, 12 total\) id=\S+ delivery=[0-9a-f-]{36}\n$/,
+    );
+  });
+
+  it("answers a repeated delivery key as a duplicate, still exit 0", async () => {
+    const args = [...ARTIFACT, "--status", "passed", "--delivery", "build-8812-e2e"];
+    expect(await runReport(args, io())).toBe(0);
+    const again = io();
+    expect(await runReport(args, again)).toBe(0);
+    expect(again.out()).toContain("duplicate delivery, stored once");
+  });
+
+  it("sends commit-scoped evidence with no digest, plus summary, time and details", async () => {
+    writeFileSync(join(dir, "details.json"), JSON.stringify({ shard: 3 }));
+    const args = [
+      "--commit",
+      "9fceb02d0ae598e95dc970b74767f19372d61af8",
+      "--kind",
+      "scan",
+      "--name",
+      "trivy",
+    ];
+    const extra = ["--status", "passed", "--summary", "critical=0,high=3", "--summary", "low=12"];
+    const code = await runReport(
+      [...args, ...extra, "--observed-at", "2026-11-27T10:00:00+01:00", "--details-file", "details.json"],
+      io(),
+    );
+    expect(code).toBe(0);
+    expect(server.received[0]?.body).toEqual({
+      artifact: { commit: "9fceb02d0ae598e95dc970b74767f19372d61af8" },
+      kind: "scan",
+      name: "trivy",
+      status: "passed",
+      summary: { critical: 0, high: 3, low: 12 },
+      observed_at: "2026-11-27T09:00:00.000Z",
+      details: { shard: 3 },
+    });
+  });
+
+  it("retries 503 and 500 with backoff, reusing the same delivery key", async () => {
+    server.script = [
+      { status: 503, body: { error: "not_ready" } },
+      { status: 500, body: {} },
+    ];
+    const code = await runReport([...ARTIFACT, "--status", "passed", ...FAST], io());
+    expect(code).toBe(0);
+    const keys = server.received.map((r) => r.headers["x-tollgate-delivery"]);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(server.received.every((r) => r.signatureValid)).toBe(true);
+  });
+
+  it("--url and --secret override TOLLGATE_URL and TOLLGATE_SECRET", async () => {
+    const cli = io({ TOLLGATE_URL: await closedPortUrl(), TOLLGATE_SECRET: "wrong-secret-wrong-secret" });
+    const code = await runReport(
+      [...ARTIFACT, "--status", "passed", "--url", server.url, "--secret", SECRET],
+      cli,
+    );
+    expect(code).toBe(0);
+  });
+
+  it("--dry-run prints the body and sends nothing", async () => {
+    const cli = io({ TOLLGATE_SECRET: undefined });
+    const code = await runReport(
+      [...ARTIFACT, "--junit", join(JUNIT, "surefire.TEST-FlakyTest.flakyFailure-rerun.xml"), "--dry-run"],
+      cli,
+    );
+    expect(code).toBe(0);
+    expect(server.received).toHaveLength(0);
+    expect(JSON.parse(cli.out())).toMatchObject({
+      status: "passed",
+      summary: { total: 2, passed: 2, flaky: 1 },
+    });
+  });
+});
+
+describe("tollgate report: rejected (exit 1)", () => {
+  it("prints the server's error code and every issue on 400", async () => {
+    server.script = [
+      {
+        status: 400,
+        body: {
+          error: "invalid_payload",
+          issues: [
+            { path: "environment", message: "unknown environment" },
+            { path: "summary.total", message: "must be >= 0" },
+          ],
+        },
+      },
+    ];
+    const cli = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed", ...FAST], cli)).toBe(1);
+    expect(cli.err()).toBe(
+      "tollgate: rejected (400 invalid_payload)\n  environment: unknown environment\n  summary.total: must be >= 0\n",
+    );
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("says how to fix a signature the server refuses (401), without retrying", async () => {
+    const cli = io({ TOLLGATE_SECRET: "not-the-server-secret-at-all" });
+    expect(await runReport([...ARTIFACT, "--status", "passed", ...FAST], cli)).toBe(1);
+    expect(cli.err()).toContain("rejected (401 unauthorized)");
+    expect(cli.err()).toContain("hint: check that TOLLGATE_SECRET");
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("reports 409 artifact_conflict and 413 payload_too_large", async () => {
+    server.script = [
+      { status: 409, body: { error: "artifact_conflict", message: "sha256:4f2a…f2a is checkout-web" } },
+      { status: 413, body: { error: "payload_too_large", limit: 1048576 } },
+    ];
+    const conflict = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed"], conflict)).toBe(1);
+    expect(conflict.err()).toContain("rejected (409 artifact_conflict): sha256:4f2a…f2a is checkout-web");
+    const large = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed"], large)).toBe(1);
+    expect(large.err()).toContain("rejected (413 payload_too_large) (limit 1048576 bytes)");
+  });
+
+  it("lists every local problem at once and sends nothing", async () => {
+    const cli = io();
+    const args = [
+      "--artifact",
+      "Checkout API",
+      "--digest",
+      "sha256:xyz",
+      "--summary",
+      "total=-1",
+      "--link",
+      "nope",
+    ];
+    expect(await runReport(args, cli)).toBe(1);
+    expect(cli.err()).toBe(
+      [
+        "tollgate: invalid_payload: 6 problem(s)",
+        '  --artifact: "Checkout API" is not a valid name (lower case, digits, . _ / -)',
+        '  --digest: "sha256:xyz" must be sha256: followed by 64 hex characters',
+        "  --name: required (e.g. --name e2e)",
+        "  --status: required unless --junit sets it",
+        '  --summary: "total=-1" must be key=non-negative integer',
+        '  --link: "nope" is not an http(s) URL',
+        "",
+      ].join("\n"),
+    );
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("refuses malformed JUnit XML with a clear message, not a crash", async () => {
+    writeFileSync(join(dir, "broken.xml"), "<testsuites><testsuite name='a'><testcase></testsuites>");
+    const cli = io();
+    expect(await runReport([...ARTIFACT, "--junit", "broken.xml"], cli)).toBe(1);
+    expect(cli.err()).toMatch(/^tollgate: invalid_payload: broken\.xml: malformed XML at line 1/);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("refuses a missing JUnit file and an unknown kind", async () => {
+    const missing = io();
+    expect(await runReport([...ARTIFACT, "--junit", "nowhere.xml"], missing)).toBe(1);
+    expect(missing.err()).toContain("nowhere.xml: cannot read (ENOENT)");
+    const kind = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--kind", "vibes"], kind)).toBe(1);
+    expect(kind.err()).toContain(
+      "Allowed choices are test, scan, sbom, signature, provenance, review, health, custom",
+    );
+  });
+
+  it("needs a secret, and says where it comes from", async () => {
+    const cli = io({ TOLLGATE_SECRET: undefined });
+    expect(await runReport([...ARTIFACT, "--status", "passed"], cli)).toBe(1);
+    expect(cli.err()).toContain("hint: set TOLLGATE_SECRET (or --secret)");
+    expect(server.received).toHaveLength(0);
+  });
+});
+
+describe("tollgate report: unreachable (exit 2)", () => {
+  it("exits 2 when nothing listens, naming the delivery key to retry with", async () => {
+    const cli = io({ TOLLGATE_URL: await closedPortUrl() });
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--retries", "1", ...FAST], cli)).toBe(2);
+    expect(cli.err()).toMatch(
+      /^tollgate: unreachable: ECONNREFUSED \(delivery=[0-9a-f-]{36}; re-run with the same --delivery/,
+    );
+  });
+
+  it("exits 2 when the server stays unavailable (503) through every retry", async () => {
+    server.script = Array.from({ length: 3 }, () => ({ status: 503, body: { error: "not_ready" } }));
+    const cli = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--retries", "2", ...FAST], cli)).toBe(2);
+    expect(server.received).toHaveLength(3);
+    expect(cli.err()).toContain("unreachable: HTTP 503 not_ready");
+  });
+});
+
+describe("tollgate report --help", () => {
+  it("prints every flag and exits 0", async () => {
+    const cli = io();
+    expect(await runReport(["--help"], cli)).toBe(0);
+    for (const flag of [
+      "--artifact",
+      "--digest",
+      "--commit",
+      "--junit",
+      "--link",
+      "--delivery",
+      "--url",
+      "--secret",
+    ]) {
+      expect(cli.out()).toContain(flag);
+    }
+  });
+});

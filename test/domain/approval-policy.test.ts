@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Actor,
+  type ApprovalRecord,
+  countingApprovers,
+  groupsIn,
+  mayApprove,
+  mayLock,
+  mayReject,
+  mayRequest,
+  rejectionOf,
+} from "../../src/domain/approval-policy.js";
+import type { Contract } from "../../src/domain/contract.js";
+import { aContract, DIGEST, NOW, REVISION } from "../helpers/readiness-facts.js";
+
+const actor = (userId: string, groups: string[] = []): Actor => ({ userId, groups: new Set(groups) });
+
+const prod: Contract = aContract({
+  approvals: { required: 2, approvers: ["S0RELEASE", "U0ALICE", "W0ENTBOB"], selfApproval: false },
+  requesters: ["S0ENGINEERS", "W0ENTCAROL"],
+});
+
+const approve = (userId: string, overrides: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
+  userId,
+  decision: "approve",
+  digest: DIGEST,
+  contractRevision: REVISION,
+  at: NOW,
+  ...overrides,
+});
+
+describe("approval policy", () => {
+  it("lets anyone request when requesters is omitted", () => {
+    expect(mayRequest(aContract(), actor("U0ANYONE")).allowed).toBe(true);
+  });
+
+  it("allows requesters by user id (U… and Enterprise W…) and by group", () => {
+    expect(mayRequest(prod, actor("W0ENTCAROL")).allowed).toBe(true);
+    expect(mayRequest(prod, actor("U0DAVE", ["S0ENGINEERS"])).allowed).toBe(true);
+    const refused = mayRequest(prod, actor("U0DAVE", ["S0OTHER"]));
+    expect(refused).toMatchObject({ allowed: false, code: "requester_not_allowed" });
+  });
+
+  it("names the groups that need resolving", () => {
+    expect(groupsIn(prod.approvals?.approvers)).toEqual(["S0RELEASE"]);
+    expect(groupsIn(undefined)).toEqual([]);
+  });
+
+  it("allows approvers by user id, Enterprise W… id and group", () => {
+    expect(mayApprove(prod, actor("U0ALICE"), "U0REQ").allowed).toBe(true);
+    expect(mayApprove(prod, actor("W0ENTBOB"), "U0REQ").allowed).toBe(true);
+    expect(mayApprove(prod, actor("U0ERIN", ["S0RELEASE"]), "U0REQ").allowed).toBe(true);
+    expect(mayApprove(prod, actor("U0ERIN"), "U0REQ")).toMatchObject({ code: "approver_not_allowed" });
+  });
+
+  it("does not let a W… id match its U… look-alike", () => {
+    expect(mayApprove(prod, actor("U0ENTBOB"), "U0REQ").allowed).toBe(false);
+  });
+
+  it("refuses self-approval unless the contract allows it", () => {
+    expect(mayApprove(prod, actor("U0ALICE"), "U0ALICE")).toMatchObject({
+      code: "self_approval_not_allowed",
+    });
+    const relaxed = aContract({ approvals: { required: 1, approvers: ["U0ALICE"], selfApproval: true } });
+    expect(mayApprove(relaxed, actor("U0ALICE"), "U0ALICE").allowed).toBe(true);
+  });
+
+  it("lets only approvers reject and lock", () => {
+    expect(mayReject(prod, actor("U0ALICE")).allowed).toBe(true);
+    expect(mayReject(prod, actor("U0DAVE", ["S0ENGINEERS"])).allowed).toBe(false);
+    expect(mayLock(prod, actor("U0DAVE", ["S0ENGINEERS"]))).toMatchObject({ code: "lock_not_allowed" });
+    expect(mayLock(prod, actor("U0ERIN", ["S0RELEASE"])).allowed).toBe(true);
+  });
+
+  it("counts distinct approvers bound to digest and revision, never the requester", () => {
+    const records = [
+      approve("U0ALICE"),
+      approve("U0ALICE"),
+      approve("U0REQ"),
+      approve("W0ENTBOB", { contractRevision: "sha256:old" }),
+      approve("U0ERIN", { digest: "sha256:other" }),
+      approve("U0FRANK", { decision: "reject" }),
+    ];
+    const counted = countingApprovers(prod, { digest: DIGEST, requestedBy: "U0REQ" }, records, () => true);
+    expect(counted).toEqual(["U0ALICE"]);
+  });
+
+  it("drops approvers who are no longer approvers at the time of counting", () => {
+    const records = [approve("U0ALICE"), approve("U0ERIN")];
+    const counted = countingApprovers(
+      prod,
+      { digest: DIGEST, requestedBy: "U0REQ" },
+      records,
+      (u) => u !== "U0ERIN",
+    );
+    expect(counted).toEqual(["U0ALICE"]);
+  });
+
+  it("finds the one rejection that ends a request", () => {
+    expect(rejectionOf([approve("U0ALICE"), approve("W0ENTBOB", { decision: "reject" })])?.userId).toBe(
+      "W0ENTBOB",
+    );
+    expect(rejectionOf([approve("U0ALICE")])).toBeUndefined();
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { type PromoteCommand, parsePromoteCommand } from "../../src/domain/promote-command.js";
+import { editDistance } from "../../src/domain/promote-command-suggest.js";
+
+const HEX = "4f2a9c1d7e3b5a6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5ec91";
+
+const valid: [string, PromoteCommand][] = [
+  ["", { type: "help" }],
+  ["help", { type: "help" }],
+  ["  HELP  ", { type: "help" }],
+  [
+    "checkout-api to prod",
+    {
+      type: "request",
+      artifact: { kind: "name", name: "checkout-api" },
+      artifactText: "checkout-api",
+      environment: "prod",
+    },
+  ],
+  [
+    `checkout-api@sha256:${HEX} to prod because hotfix  for 4711`,
+    {
+      type: "request",
+      artifact: { kind: "name_digest", name: "checkout-api", digestPrefix: `sha256:${HEX}` },
+      artifactText: `checkout-api@sha256:${HEX}`,
+      environment: "prod",
+      reason: "hotfix for 4711",
+    },
+  ],
+  [
+    "checkout-api@1.4.2 TO staging",
+    {
+      type: "request",
+      artifact: { kind: "name_version", name: "checkout-api", version: "1.4.2" },
+      artifactText: "checkout-api@1.4.2",
+      environment: "staging",
+    },
+  ],
+  [
+    "lock to prod",
+    { type: "request", artifact: { kind: "name", name: "lock" }, artifactText: "lock", environment: "prod" },
+  ],
+  [
+    "status checkout-api",
+    { type: "status", artifact: { kind: "name", name: "checkout-api" }, artifactText: "checkout-api" },
+  ],
+  [
+    `status sha256:${HEX.slice(0, 12)}`,
+    {
+      type: "status",
+      artifact: { kind: "digest", digestPrefix: `sha256:${HEX.slice(0, 12)}` },
+      artifactText: `sha256:${HEX.slice(0, 12)}`,
+    },
+  ],
+  ["drift prod", { type: "drift", environment: "prod" }],
+  ["drift prod vs staging", { type: "drift", environment: "prod", compareTo: "staging" }],
+  ["rollback checkout-api in prod", { type: "rollback", name: "checkout-api", environment: "prod" }],
+  ["lock prod incident 4711", { type: "lock", environment: "prod", reason: "incident 4711" }],
+  [
+    "lock prod for 2h db migration",
+    { type: "lock", environment: "prod", durationMs: 7_200_000, reason: "db migration" },
+  ],
+  ["lock all release freeze", { type: "lock", environment: "*", reason: "release freeze" }],
+  [
+    "lock ALL for 30m stop the line",
+    { type: "lock", environment: "*", durationMs: 1_800_000, reason: "stop the line" },
+  ],
+  ["unlock prod", { type: "unlock", environment: "prod" }],
+  ["unlock all", { type: "unlock", environment: "*" }],
+  ["history checkout-api", { type: "history", name: "checkout-api" }],
+  ["history checkout-api in prod", { type: "history", name: "checkout-api", environment: "prod" }],
+];
+
+const invalid: [text: string, suggestion: string][] = [
+  ["stauts checkout-api", "status checkout-api"],
+  ["statsu", "status <artifact>"],
+  ["status", "status <artifact>"],
+  ["status a b", "status a"],
+  ["drfit prod", "drift prod"],
+  ["drift prod against staging", "drift prod vs staging"],
+  ["rolback checkout-api in prod", "rollback checkout-api in prod"],
+  ["rollback checkout-api prod", "rollback checkout-api in prod"],
+  ["lock prod", "lock prod <reason>"],
+  ["lock prod for 2x incident", "lock prod for <duration> incident"],
+  ["lock prod for 2h", "lock prod for 2h <reason>"],
+  ["unlokc prod", "unlock prod"],
+  ["unlock", "unlock <env>"],
+  ["histroy checkout-api in prod", "history checkout-api in prod"],
+  ["checkout-api prod", "checkout-api to prod"],
+  ["checkout-api into prod because hotfix", "checkout-api to prod because hotfix"],
+  ["checkout-api to", "checkout-api to <env>"],
+  ["checkout-api to prod because", "checkout-api to prod"],
+  ["checkout-api", "status checkout-api"],
+  ["Checkout_API to prod", "Checkout_API to prod"],
+  ["help me", "help"],
+  ["!!", "status !!"],
+];
+
+describe("parsePromoteCommand", () => {
+  it.each(valid)("parses %j", (text, expected) => {
+    expect(parsePromoteCommand(text)).toEqual(expected);
+  });
+
+  it.each(invalid)("answers %j with unknown and suggests %j", (text, suggestion) => {
+    const parsed = parsePromoteCommand(text);
+    expect(parsed.type).toBe("unknown");
+    if (parsed.type !== "unknown") return;
+    expect(parsed.suggestion).toBe(suggestion);
+    expect(parsed.problem.length).toBeGreaterThan(0);
+  });
+
+  it("every suggestion for a typo of a complete command parses", () => {
+    for (const text of [
+      "stauts checkout-api",
+      "drfit prod",
+      "rolback checkout-api in prod",
+      "checkout-api prod",
+    ]) {
+      const parsed = parsePromoteCommand(text);
+      if (parsed.type !== "unknown") throw new Error(`expected unknown for ${text}`);
+      expect(parsePromoteCommand(parsed.suggestion).type).not.toBe("unknown");
+    }
+  });
+});
+
+describe("editDistance", () => {
+  it.each([
+    ["status", "status", 0],
+    ["stauts", "status", 1],
+    ["lock", "unlock", 2],
+    ["", "help", 4],
+  ] as const)("%s → %s = %i", (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+  });
+});

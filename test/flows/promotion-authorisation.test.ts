@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
+import { type PromotionHarness, startPromotionHarness, USERS } from "../helpers/promotion-harness.js";
+
+const MINUTE = 60_000;
+
+describe("promotion authorisation (Slack end to end)", () => {
+  let h: PromotionHarness;
+  afterEach(async () => h?.close());
+
+  it("refuses a requester who is neither listed nor in a listed group", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    const reply = await h.promote(USERS.mallory, `svc-1@${digest} to prod`);
+    expect(reply).toContain("requester_not_allowed");
+    expect(h.promotions.runtime().deps.promotions.inEnvironment("prod", ["requested"])).toHaveLength(0);
+  });
+
+  it("accepts a requester through a user group", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    expect(await h.promote(USERS.erin, `svc-1@${digest} to prod`)).toContain(
+      "Promotion requested by <@U0ERIN>",
+    );
+  });
+
+  it("refuses a non-approver, and the requester approving their own request", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.alice, `svc-1@${digest} to prod`);
+    expect(await h.click(USERS.mallory, digest, ACTION_IDS.promotionApprove)).toContain(
+      "approver_not_allowed",
+    );
+    expect(await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove)).toContain(
+      "self_approval_not_allowed",
+    );
+    expect(await h.click(USERS.mallory, digest, ACTION_IDS.promotionReject)).toContain(
+      "approver_not_allowed",
+    );
+    const [open] = h.promotions.runtime().deps.promotions.inEnvironment("prod", ["requested"]);
+    expect(h.promotions.runtime().deps.promotions.decisions(open!.id)).toEqual([]);
+  });
+
+  it("counts Enterprise W… ids and group approvers; a duplicate click is idempotent", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
+    expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("already recorded");
+    expect(await h.click(USERS.erin, digest, ACTION_IDS.promotionApprove)).toContain("(2/2)");
+    await h.until(() => h.deployer.acted.size === 1);
+  });
+
+  it("re-resolves groups at the click: a member removed since the request no longer approves or counts", async () => {
+    h = await startPromotionHarness({ groups: { S0RELEASE: ["U0ERIN", "W0ENTDAN"], S0ENGINEERS: [] } });
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    expect(await h.click(USERS.erin, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
+    h.emulator.setUserGroups({ S0RELEASE: ["W0ENTDAN"], S0ENGINEERS: [] });
+    h.clock.advance(5 * MINUTE + 1);
+    // Erin's earlier approval no longer counts, so Alice's makes 1 of 2, not 2 of 2.
+    expect(await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
+    const again = await h.click(USERS.erin, digest, ACTION_IDS.promotionApprove);
+    expect(again).toContain("approver_not_allowed");
+    expect(await h.click({ id: "W0ENTDAN", name: "dan" }, digest, ACTION_IDS.promotionApprove)).toContain(
+      "(2/2)",
+    );
+  });
+
+  it("answers no, saying why, when Slack cannot be asked about a group", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    h.clock.advance(5 * MINUTE + 1);
+    h.emulator.serverError("usergroups.users.list", 503, 5);
+    const reply = await h.click(USERS.erin, digest, ACTION_IDS.promotionApprove);
+    expect(reply).toContain("slack_unavailable");
+    expect(reply).toContain("S0RELEASE");
+    expect(reply).toContain("Refusing");
+  });
+
+  it("lets only approvers lock and unlock", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.requester, "lock prod incident 7")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.erin, "lock prod for 30m incident 7")).toContain(
+      "prod locked by <@U0ERIN> for 30m",
+    );
+    expect(await h.promote(USERS.mallory, "unlock prod")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.alice, "unlock prod")).toContain("unlocked by <@U0ALICE>");
+  });
+});

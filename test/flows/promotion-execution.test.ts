@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createDeployHookSender } from "../../src/adapters/deploy-hook/send-deploy-hook.js";
+import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
+import { createDeployHookOutboxStore } from "../../src/adapters/sqlite/deploy-hook-outbox-store.js";
+import { openDatabase } from "../../src/adapters/sqlite/open-database.js";
+import {
+  API_TOKEN,
+  CHANNELS,
+  COMMIT,
+  DEPLOY_SECRET,
+  type PromotionHarness,
+  startPromotionHarness,
+  USERS,
+} from "../helpers/promotion-harness.js";
+
+const SECOND = 1_000;
+const approvers = Array.from({ length: 20 }, (_, i) => ({
+  id: `U0APPR${String(i).padStart(2, "0")}`,
+  name: `approver${i}`,
+}));
+
+async function approved(h: PromotionHarness, n: number): Promise<{ digest: string; id: string }> {
+  const digest = await h.readyArtifact(n);
+  await h.promote(USERS.requester, `svc-${n}@${digest} to prod`);
+  await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove);
+  await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove);
+  const id = h.promotions.runtime().deps.promotions.forDigest(digest, "prod")[0]!.id;
+  return { digest, id };
+}
+
+describe("executing approved promotions", () => {
+  let h: PromotionHarness;
+  afterEach(async () => h?.close());
+
+  it("twenty approvals clicked at the same instant make one promotion and one deploy hook call", async () => {
+    h = await startPromotionHarness({ groups: { S0RELEASE: approvers.map((a) => a.id), S0ENGINEERS: [] } });
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    await h.until(() => h.card(digest)?.text.includes(ACTION_IDS.promotionApprove) ?? false);
+    const replies = await Promise.all(
+      approvers.map((user) => h.click(user, digest, ACTION_IDS.promotionApprove)),
+    );
+    expect(replies.filter((r) => r.includes("(2/2)"))).toHaveLength(1);
+    expect(replies.filter((r) => r.includes("(1/2)"))).toHaveLength(1);
+    expect(replies.filter((r) => r.includes("promotion_not_open"))).toHaveLength(18);
+    await h.until(() => h.deployer.calls.length >= 1);
+    await h.promotions.runtime().executor.tick();
+    expect(h.deployer.calls).toHaveLength(1);
+    const audit = h.app.context.db
+      .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'promotion.approved'")
+      .get() as { n: number };
+    expect(audit.n).toBe(1);
+    expect(h.app.context.db.prepare("SELECT count(*) AS n FROM deploy_hook_outbox").get()).toEqual({ n: 1 });
+  });
+
+  it("hands off exactly once when the deploy hook is down for a minute, then back", async () => {
+    h = await startPromotionHarness();
+    h.deployer.status = 503;
+    const { id } = await approved(h, 1);
+    const executor = h.promotions.runtime().executor;
+    await h.until(() => h.deployer.calls.length === 1);
+    for (let elapsed = 0; elapsed < 60 * SECOND; elapsed += 5 * SECOND) {
+      h.clock.advance(5 * SECOND);
+      await executor.tick();
+    }
+    const failures = h.deployer.calls.length;
+    expect(failures).toBeGreaterThanOrEqual(5);
+    expect(h.promotions.runtime().deps.promotions.get(id)?.state).toBe("approved");
+    h.deployer.status = 202;
+    for (let i = 0; i < 20 && h.deployer.acted.size === 0; i++) {
+      h.clock.advance(10 * SECOND);
+      await executor.tick();
+    }
+    h.clock.advance(10 * 60 * SECOND);
+    await executor.tick();
+    expect(h.deployer.acted.size).toBe(1);
+    expect(h.deployer.calls).toHaveLength(failures + 1);
+    expect(new Set(h.deployer.calls.map((c) => c.delivery))).toEqual(new Set([id]));
+    expect(h.deployer.calls.every((c) => c.signatureValid)).toBe(true);
+    expect(h.promotions.runtime().deps.promotions.get(id)?.state).toBe("deploying");
+    expect(h.promotions.runtime().deps.outbox.get(id)).toMatchObject({ state: "handed_off" });
+    const card = h.card(h.promotions.runtime().deps.promotions.get(id)!.digest)!;
+    await h.until(() =>
+      h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("Deploy hook failed")),
+    );
+  });
+
+  it("a crash between send and record re-sends with the same delivery id after restart; the report completes it", async () => {
+    h = await startPromotionHarness();
+    h.deployer.status = 503;
+    const { digest, id } = await approved(h, 1);
+    await h.until(() => h.deployer.calls.length === 1);
+    await h.app.stop();
+    // What the crashed process did: claimed the row and sent it; the receiver acted; no record.
+    h.deployer.status = 202;
+    const db = openDatabase(h.dbPath);
+    const [item] = createDeployHookOutboxStore(db).claimDue(
+      new Date(h.clock.now().getTime() + 5 * SECOND),
+      10,
+      30 * SECOND,
+    );
+    db.close();
+    const sender = createDeployHookSender({ env: { PROD_DEPLOY_SECRET: DEPLOY_SECRET } });
+    expect(await sender.send({ ...item!, deliveryId: item!.promotionId })).toMatchObject({ ok: true });
+    expect(h.deployer.acted.size).toBe(1);
+    await h.restart();
+    await h.promotions.runtime().executor.tick();
+    expect(h.deployer.calls).toHaveLength(2);
+    h.clock.advance(40 * SECOND);
+    await h.promotions.runtime().executor.tick();
+    expect(h.deployer.calls).toHaveLength(3);
+    expect(h.deployer.calls.at(-1)?.delivery).toBe(id);
+    expect(h.deployer.acted.size).toBe(1);
+    expect(h.promotions.runtime().deps.promotions.get(id)?.state).toBe("deploying");
+    await h.restart();
+    expect(
+      await h.post("/api/v1/deployments", {
+        environment: "prod",
+        artifact: { name: "svc-1", digest },
+        status: "succeeded",
+      }),
+    ).toBe(202);
+    await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "deployed");
+  });
+
+  it("a failed deployment report fails the promotion", async () => {
+    h = await startPromotionHarness();
+    const { digest, id } = await approved(h, 1);
+    await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "deploying");
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc-1", digest },
+      status: "failed",
+    });
+    await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "failed");
+  });
+
+  it("without a webhook, CD pulls approved promotions with a bearer token and reports back", async () => {
+    h = await startPromotionHarness();
+    const artifact = { name: "svc-9", digest: `sha256:${"9".repeat(64)}`, commit: COMMIT };
+    await h.post("/api/v1/evidence", { artifact, kind: "test", name: "unit", status: "passed" });
+    const reply = await h.promote(USERS.mallory, `svc-9@${artifact.digest} to staging`);
+    expect(reply).toContain("No approvals required: approved");
+    const url = `${h.baseUrl}/api/v1/promotions?environment=staging&state=approved`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const bad = await fetch(`${h.baseUrl}/api/v1/promotions?state=sideways`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    expect(bad.status).toBe(400);
+    const listed = (await (
+      await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } })
+    ).json()) as { promotions: { id: string; artifact: { digest: string }; to: string }[] };
+    expect(listed.promotions).toHaveLength(1);
+    expect(listed.promotions[0]).toMatchObject({ artifact: { digest: artifact.digest }, to: "staging" });
+    expect(h.deployer.calls).toHaveLength(0);
+    await h.post("/api/v1/deployments", { environment: "staging", artifact, status: "succeeded" });
+    const id = listed.promotions[0]!.id;
+    await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "deployed");
+  });
+});

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
+import {
+  CHANNELS,
+  COMMIT,
+  type PromotionHarness,
+  startPromotionHarness,
+  USERS,
+} from "../helpers/promotion-harness.js";
+
+const MINUTE = 60_000;
+
+async function deployedToProd(h: PromotionHarness, n: number): Promise<string> {
+  const digest = await h.readyArtifact(n, "svc");
+  await h.promote(USERS.requester, `svc@${digest} to prod`);
+  await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove);
+  await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove);
+  const repo = h.promotions.runtime().deps.promotions;
+  await h.until(() => repo.forDigest(digest, "prod")[0]?.state === "deploying");
+  await h.post("/api/v1/deployments", {
+    environment: "prod",
+    artifact: { name: "svc", digest },
+    status: "succeeded",
+  });
+  await h.until(() => repo.forDigest(digest, "prod")[0]?.state === "deployed");
+  return digest;
+}
+
+const errorRate = (digest: string, status: string) => ({
+  artifact: { name: "svc", digest, commit: COMMIT },
+  kind: "health",
+  name: "error-rate",
+  status,
+  environment: "prod",
+});
+
+describe("rollback", () => {
+  let h: PromotionHarness;
+  afterEach(async () => h?.close());
+
+  it("proposes the last good artifact when a rollback condition fires (action: propose)", async () => {
+    h = await startPromotionHarness();
+    const good = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    const bad = await deployedToProd(h, 2);
+    h.clock.advance(10 * MINUTE);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "passed"))).toBe(202);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    const card = h.card(bad)!;
+    await h.until(() =>
+      h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("Rollback condition met")),
+    );
+    const reply = await h.click(USERS.requester, bad, ACTION_IDS.rollbackRequest);
+    expect(reply).toContain("Rollback requested");
+    const repo = h.promotions.runtime().deps.promotions;
+    const [rollback] = repo.inEnvironment("prod", ["requested"]);
+    expect(rollback).toMatchObject({ kind: "rollback", digest: good });
+    await h.click(USERS.alice, good, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
+    await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
+    // Fires once per promotion, however many reports follow.
+    await h.post("/api/v1/evidence", errorRate(bad, "failed"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const fired = h.app.context.db.prepare("SELECT count(*) AS n FROM rollback_triggers").get();
+    expect(fired).toEqual({ n: 1 });
+  });
+
+  it("ignores a matching report outside `within`", async () => {
+    h = await startPromotionHarness();
+    await deployedToProd(h, 1);
+    const bad = await deployedToProd(h, 2);
+    h.clock.advance(3 * 60 * MINUTE);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.app.context.db.prepare("SELECT count(*) AS n FROM rollback_triggers").get()).toEqual({ n: 0 });
+  });
+
+  it("rolls back and locks at once with action: auto", async () => {
+    h = await startPromotionHarness({ rollbackAction: "auto" });
+    const good = await deployedToProd(h, 1);
+    const bad = await deployedToProd(h, 2);
+    h.clock.advance(5 * MINUTE);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await h.until(
+      () => [...h.deployer.acted.values()].filter((c) => c.body.artifact.digest === good).length === 2,
+    );
+    const repo = h.promotions.runtime().deps.promotions;
+    // The deployer acts before its 2xx reaches Tollgate; wait for the recorded hand-off too.
+    await h.until(() => repo.inEnvironment("prod", ["deploying"]).length === 1);
+    const rollback = repo.inEnvironment("prod", ["deploying"])[0]!;
+    expect(rollback).toMatchObject({ kind: "rollback", digest: good, requestedBy: "tollgate" });
+    expect(await h.promote(USERS.requester, `svc@${bad} to prod`)).toContain("environment_locked");
+    expect(await h.promote(USERS.requester, "history svc in prod")).toContain("(rollback)");
+  });
+
+  it("`/promote rollback` proposes the previous deployed artifact, or says there is none", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("rollback_target_not_found");
+    const good = await deployedToProd(h, 1);
+    await deployedToProd(h, 2);
+    const reply = await h.promote(USERS.requester, "rollback svc in prod");
+    expect(reply).toContain("Rollback requested");
+    expect(h.promotions.runtime().deps.promotions.inEnvironment("prod", ["requested"])[0]).toMatchObject({
+      kind: "rollback",
+      digest: good,
+    });
+  });
+});
