@@ -7,8 +7,14 @@ import type { ConfigValue } from "./evidence.js";
 export type Normalizer = (value: string) => string;
 export type IgnoreMatcher = (path: string) => boolean;
 
-function escapeRegex(text: string): string {
+/** Escapes everything but `*` and `?`, which ignore globs give a meaning of their own. */
+function escapeForGlob(text: string): string {
   return text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Escapes every regex metacharacter: normalize keys are literal text. */
+function escapeLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
@@ -22,7 +28,7 @@ export function compileIgnore(patterns: readonly string[]): IgnoreMatcher | unde
   const sources = patterns.map((pattern) =>
     pattern
       .split("**")
-      .map((part) => escapeRegex(part).replace(/\*/g, "[^.]*").replace(/\?/g, "[^.]"))
+      .map((part) => escapeForGlob(part).replace(/\*/g, "[^.]*").replace(/\?/g, "[^.]"))
       .join(".*"),
   );
   const regex = new RegExp(`^(?:${sources.join("|")})(?:\\..*)?$`, "s");
@@ -35,7 +41,7 @@ export function compileNormalize(normalize: Readonly<Record<string, string>>): N
     .filter((needle) => needle !== "")
     .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   if (needles.length === 0) return undefined;
-  const regex = new RegExp(needles.map(escapeRegex).join("|"), "g");
+  const regex = new RegExp(needles.map(escapeLiteral).join("|"), "g");
   return (value) => value.replace(regex, (match) => normalize[match] ?? match);
 }
 

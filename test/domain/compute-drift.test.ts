@@ -55,6 +55,12 @@ describe("computeDrift", () => {
     expect(computeDrift(here, there, noRules).totalDifferences).toBe(1);
   });
 
+  it("treats normalize keys as literal text, regex metacharacters included", () => {
+    const normalize = compileNormalize({ "?env=staging": "?env={env}", "a*b": "x" });
+    expect(normalize?.("https://api/?env=staging")).toBe("https://api/?env={env}");
+    expect(normalize?.("a*b and aab")).toBe("x and aab");
+  });
+
   it("applies normalize in one pass, longest needle first", () => {
     const normalize = compileNormalize({ prod: "{env}", production: "{env}", "{env}": "x" });
     expect(normalize?.("db.production.internal / prod")).toBe("db.{env}.internal / {env}");
