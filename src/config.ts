@@ -75,6 +75,22 @@ export function secretValues(config: Config): string[] {
   ].filter((value): value is string => value !== undefined && value !== "");
 }
 
+const POSTGRES_RESERVED =
+  "postgres:// is reserved for the clustered store, not available yet; use a SQLite path or sqlite: URL";
+
+export function isPostgresUrl(url: string | undefined): boolean {
+  return /^postgres(ql)?:/i.test(url?.trim() ?? "");
+}
+
+/** The SQLite path for `tollgate migrate` / `audit`, which read DATABASE_URL without loadConfig. */
+export function sqlitePathFrom(url: string | undefined): string {
+  if (isPostgresUrl(url))
+    throw new CodedError("config_invalid", `DATABASE_URL: ${POSTGRES_RESERVED}`, {
+      hint: "Set DATABASE_URL to a file path, e.g. ./data/tollgate.db",
+    });
+  return databasePathFrom(url?.trim() === "" ? undefined : url?.trim());
+}
+
 export function databasePathFrom(url: string | undefined): string {
   if (url === undefined) return "./data/tollgate.db";
   if (url.startsWith("sqlite://")) return url.slice("sqlite://".length);
@@ -84,11 +100,12 @@ export function databasePathFrom(url: string | undefined): string {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
-    throw configError(problems);
-  }
+  // Checks that do not depend on the schema run either way, so ONE message lists every problem.
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  problems.push(...independentProblems(env));
+  if (!parsed.success) throw configError(problems);
   const e = parsed.data;
   const mode =
     e.SLACK_BOT_TOKEN === undefined ? "sandbox" : e.SLACK_APP_TOKEN !== undefined ? "socket" : "http";
@@ -101,15 +118,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       "TOLLGATE_WEBHOOK_SECRETS: required outside sandbox mode; CI signs evidence with one of them (e.g. `openssl rand -hex 32`)",
     );
-  }
-  if (e.DATABASE_URL?.startsWith("postgres")) {
-    problems.push(
-      "DATABASE_URL: postgres:// is reserved for the clustered store, not available yet; use a SQLite path",
-    );
-  }
-  for (const [index, secret] of e.TOLLGATE_WEBHOOK_SECRETS.entries()) {
-    if (secret.length < 16)
-      problems.push(`TOLLGATE_WEBHOOK_SECRETS[${index}]: too short, use at least 16 characters`);
   }
   if (problems.length > 0) throw configError(problems);
 
@@ -130,6 +138,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     logLevel: (e.LOG_LEVEL ?? "info") as Config["logLevel"],
   };
+}
+
+/** Problems visible in the raw values alone, reported even when other variables fail the schema. */
+function independentProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (isPostgresUrl(env.DATABASE_URL)) problems.push(`DATABASE_URL: ${POSTGRES_RESERVED}`);
+  const secrets = (env.TOLLGATE_WEBHOOK_SECRETS ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  for (const [index, secret] of secrets.entries()) {
+    if (secret.length < 16)
+      problems.push(`TOLLGATE_WEBHOOK_SECRETS[${index}]: too short, use at least 16 characters`);
+  }
+  return problems;
 }
 
 function withTrailingSlash(url: string): string {

@@ -31,6 +31,7 @@ export async function startTollgate(
 ): Promise<number> {
   let app: App;
   let sandbox: Sandbox | undefined;
+  const early = earlySignals();
   try {
     const composition = await composeTollgate(loadConfig(env), env, io.stdout);
     sandbox = composition.sandbox;
@@ -39,10 +40,42 @@ export async function startTollgate(
     const address = await app.listen();
     options.onListening?.(app, address.port);
   } catch (error) {
+    early.release();
     await sandbox?.emulator.close();
     return startFailure(error, io);
   }
-  return runUntilSignalled(app);
+  return runUntilSignalled(app, early);
+}
+
+interface EarlySignals {
+  received(): NodeJS.Signals | undefined;
+  /** A SIGHUP arrived while starting: the contracts loaded may predate the operator's edit. */
+  reloadWanted(): boolean;
+  release(): void;
+}
+
+/**
+ * Listens for SIGTERM/SIGINT from the very start. NOTE: with no listener installed, Node leaves
+ * the signal's default action (die at once), so a stop sent just after the "listening" line —
+ * before runUntilSignalled installs its handlers — would skip the drain. It is remembered instead.
+ */
+function earlySignals(): EarlySignals {
+  let received: NodeJS.Signals | undefined;
+  let hup = false;
+  const remember = (signal: NodeJS.Signals) => {
+    received ??= signal;
+  };
+  const rememberHup = () => {
+    hup = true;
+  };
+  process.on("SIGTERM", remember).on("SIGINT", remember).on("SIGHUP", rememberHup);
+  return {
+    received: () => received,
+    reloadWanted: () => hup,
+    release: () => {
+      process.off("SIGTERM", remember).off("SIGINT", remember).off("SIGHUP", rememberHup);
+    },
+  };
 }
 
 function startFailure(error: unknown, io: StartIo): number {
@@ -55,7 +88,7 @@ function startFailure(error: unknown, io: StartIo): number {
   return 1;
 }
 
-function runUntilSignalled(app: App): Promise<number> {
+function runUntilSignalled(app: App, early: EarlySignals): Promise<number> {
   const { logger } = app.context;
   return new Promise((resolve) => {
     const reload = () => app.reloadContracts();
@@ -71,6 +104,10 @@ function runUntilSignalled(app: App): Promise<number> {
       );
     };
     process.on("SIGTERM", stop).on("SIGINT", stop).on("SIGHUP", reload);
+    early.release();
+    const pending = early.received();
+    if (pending !== undefined) stop(pending);
+    else if (early.reloadWanted()) reload();
   });
 }
 

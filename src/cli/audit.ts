@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import { createAuditStore, type ExportFormat } from "../adapters/sqlite/audit-store.js";
 import { openDatabase } from "../adapters/sqlite/open-database.js";
-import { databasePathFrom } from "../config.js";
+import { sqlitePathFrom } from "../config.js";
+import { isCodedError } from "../errors.js";
 import type { CliIo } from "./io.js";
 
 const USAGE =
@@ -43,7 +44,14 @@ export async function runAudit(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`tollgate audit: ${options}\n${USAGE}`);
     return 64;
   }
-  const path = databasePathFrom(io.env.DATABASE_URL);
+  let path: string;
+  try {
+    path = sqlitePathFrom(io.env.DATABASE_URL);
+  } catch (error) {
+    if (!isCodedError(error)) throw error;
+    io.stderr(`tollgate audit: ${error.message}\n`);
+    return 1;
+  }
   if (path !== ":memory:" && !existsSync(path)) {
     io.stderr(`tollgate audit: no database at ${path} (set DATABASE_URL)\n`);
     return 1;

@@ -1,7 +1,7 @@
 /** `tollgate migrate`: applies pending migrations to DATABASE_URL and exits (0 ok, 1 failed). */
 import { migrate } from "../adapters/sqlite/migrate.js";
 import { openDatabase } from "../adapters/sqlite/open-database.js";
-import { databasePathFrom } from "../config.js";
+import { sqlitePathFrom } from "../config.js";
 import { isCodedError } from "../errors.js";
 import type { CliIo } from "./io.js";
 
@@ -10,8 +10,8 @@ export async function runMigrate(argv: string[], io: CliIo): Promise<number> {
     io.stdout("Usage: tollgate migrate\n\nApplies pending migrations to DATABASE_URL and exits.\n");
     return 0;
   }
-  const path = databasePathFrom(io.env.DATABASE_URL);
   try {
+    const path = sqlitePathFrom(io.env.DATABASE_URL);
     const db = openDatabase(path);
     try {
       const { applied, current } = migrate(db);

@@ -179,11 +179,12 @@ function record(
   if (result.fresh.state !== "requested" && result.moved === undefined) throw notOpen(result.fresh);
   const required = requiredApprovals(contract);
   const note = rebound ? " The contract changed since the request: earlier approvals no longer count." : "";
+  const tally = `:white_check_mark: Approved by <@${userId}> (${result.approvedBy.length}/${required})`;
   const text = result.moved
-    ? `:white_check_mark: Approved by <@${userId}> (${result.approvedBy.length}/${required}): ${promotion.artifactName} ${shortDigest(promotion.digest)} may enter ${promotion.environment}.${note}`
-    : `Approval from <@${userId}> (${result.approvedBy.length}/${required}).${note}`;
-  // The card shows the tally; the thread gets the event that changes the promotion's state.
-  notify(deps, result.fresh, result.moved ? text : undefined);
+    ? `${tally}: ${promotion.artifactName} ${shortDigest(promotion.digest)} may enter ${promotion.environment}.${note}`
+    : `${tally}; ${required - result.approvedBy.length} more needed.${note}`;
+  // Every approval is an event in the card's thread (who, when, the tally), not only the last one.
+  notify(deps, result.fresh, text);
   const status = result.moved ? "approved" : "recorded";
   return { status, promotion: result.fresh, approvedBy: result.approvedBy, required, message: text };
 }

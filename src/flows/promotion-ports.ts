@@ -15,6 +15,8 @@ export interface PromotionRepository {
   /** Promotions into an environment in any of `states`, newest first. */
   inEnvironment(environment: string, states: readonly PromotionState[], limit?: number): Promotion[];
   forDigest(digest: string, environment: string, states?: readonly PromotionState[]): Promotion[];
+  /** Which of `digests` have any promotion at all (one read for a burst of evidence). */
+  digestsWithPromotions?(digests: readonly string[]): Set<string>;
   /** Newest first; all environments when `environment` is omitted. */
   history(name: string, environment: string | undefined, limit: number): Promotion[];
   /** Requested promotions whose expiry is at or before `now`. */

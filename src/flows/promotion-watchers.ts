@@ -24,7 +24,10 @@ export function startPromotionWatchers(
 
   const flush = (): void => {
     scheduled = undefined;
-    const ds = [...digests];
+    // NOTE: evidence arrives far more often than promotions exist; a digest never promoted has
+    // nothing to complete or roll back, so one read skips the per-environment lookups for it.
+    const known = deps.promotions.digestsWithPromotions?.([...digests]);
+    const ds = known ? [...digests].filter((d) => known.has(d)) : [...digests];
     const envs = [...environments];
     digests.clear();
     environments.clear();

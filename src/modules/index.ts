@@ -40,17 +40,36 @@ export interface Composition {
   sandbox?: Sandbox;
 }
 
+/** Timings tests shorten; main.ts passes none. */
+export interface CompositionOverrides {
+  promotions?: Omit<PromotionModuleOptions, "env">;
+  /** How long the sandbox's fake deployer takes to report `succeeded`. */
+  sandboxDeployDelayMs?: number;
+}
+
 /** Real Slack when a bot token is set; otherwise the sandbox's emulator, page and sample traffic. */
 export async function composeTollgate(
   config: Config,
   env: Record<string, string | undefined>,
   print: (text: string) => void,
+  overrides: CompositionOverrides = {},
 ): Promise<Composition> {
-  if (config.mode !== "sandbox") return { config, modules: productModules({ env }) };
-  const sandbox = await prepareSandbox(config, { env, print });
+  const promotions = overrides.promotions ?? {};
+  if (config.mode !== "sandbox") return { config, modules: productModules({ env, promotions }) };
+  const delay = overrides.sandboxDeployDelayMs;
+  const sandbox = await prepareSandbox(config, {
+    env,
+    print,
+    ...(delay === undefined ? {} : { deployDelayMs: delay }),
+  });
   return {
     config: sandbox.config,
-    modules: productModules({ env: sandbox.env, slack: sandbox.slackOptions, extra: [sandbox.module] }),
+    modules: productModules({
+      env: sandbox.env,
+      promotions: { ...promotions, ...sandbox.promotionOptions },
+      slack: sandbox.slackOptions,
+      extra: [sandbox.module],
+    }),
     sandbox,
   };
 }

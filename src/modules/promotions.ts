@@ -42,6 +42,8 @@ export interface PromotionModuleOptions {
   sweepIntervalMs?: number;
   /** Re-render a card at once when a promotion changes instead of after the coalescing delay (default on). */
   refreshCardsOnClick?: boolean;
+  /** Where deploy hooks are really sent (sandbox mode: its own deployer at its real address). */
+  deployHookUrl?: (url: string) => string;
 }
 
 export interface PromotionRuntime {
@@ -144,7 +146,10 @@ function build(
     newId: () => newId("prom", ctx.clock.now().getTime()),
     log,
   };
-  const sender = createDeployHookSender({ env: options.env });
+  const sender = createDeployHookSender({
+    env: options.env,
+    ...(options.deployHookUrl ? { resolveUrl: options.deployHookUrl } : {}),
+  });
   const executor = createPromotionExecutor(deps, sender, options.executor ?? {});
   deps.onEnqueued = () => void executor.tick();
   const watchers = startPromotionWatchers(deps, { sweepIntervalMs: options.sweepIntervalMs ?? 30_000 });

@@ -23,6 +23,8 @@ export interface SlackAppModuleOptions {
   listeners?(slack: SlackModule, ctx: AppContext, readiness: FullReadinessService): void;
   promotions?: CardPromotionSource;
   coalesce?: { quietMs?: number; maxWaitMs?: number };
+  /** Time-based card re-evaluation (see SlackModuleDeps.reevaluate). */
+  reevaluate?: { intervalMs?: number; limit?: number; batch?: number };
   outbox?: { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number };
   /** Exposes the module (tests, the sandbox page). */
   onCreated?(slack: SlackModule): void;
@@ -48,6 +50,7 @@ export function slackAppModule(options: SlackAppModuleOptions): AppModule {
         clock: ctx.clock,
         promotions: options.promotions ?? promotionSourceFrom(createPromotionStore(db), ctx.contracts),
         coalesce: options.coalesce,
+        reevaluate: options.reevaluate,
         outbox: options.outbox,
       });
       slack.registerCommands(options.commands(slack, ctx, readiness));

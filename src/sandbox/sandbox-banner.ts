@@ -1,5 +1,10 @@
 /** The start-up message of sandbox mode: where the page is, and how to send evidence right away. */
-export function sandboxBanner(selfUrl: string, configuredPort: number, webhookSecret: string): string {
+export function sandboxBanner(
+  selfUrl: string,
+  configuredPort: number,
+  webhookSecret: string,
+  secretsFile: string,
+): string {
   const port = new URL(selfUrl).port;
   const page = `http://localhost:${port || configuredPort}/`;
   const api = page.replace(/\/$/, "");
@@ -15,7 +20,7 @@ export function sandboxBanner(selfUrl: string, configuredPort: number, webhookSe
     "Tollgate is running in SANDBOX mode (no SLACK_BOT_TOKEN): a built-in Slack emulator stands in for Slack.",
     `  Open ${page} to see the channels, act as sample people and send sample evidence.`,
     "",
-    "  Send evidence yourself (the secret is kept in ./data/sandbox.json across restarts):",
+    `  Send evidence yourself (the secret is kept in ${secretsFile} across restarts):`,
     `    export TOLLGATE_URL=${api} TOLLGATE_SECRET=${webhookSecret}`,
     `    npx tollgate report --artifact checkout-api --digest ${digest} --version 1.4.2 --kind test --name unit --status passed`,
     "  or with curl:",

@@ -11,6 +11,7 @@
  */
 import type { AppModule } from "../app.js";
 import type { Config } from "../config.js";
+import { sandboxDeployUrl } from "./sandbox-deploy-url.js";
 import { sandboxModule } from "./sandbox-module.js";
 import { SANDBOX_GROUPS, SANDBOX_PEOPLE } from "./sandbox-people.js";
 import { loadSandboxSecrets, type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
@@ -33,6 +34,11 @@ export interface Sandbox {
   config: Config;
   /** For promotionAppModule({ env }): the caller's env plus the sandbox deploy secret. */
   env: Record<string, string | undefined>;
+  /**
+   * For promotionAppModule: deploy hooks aimed at `http://localhost:<any>/sandbox/deployer/…` go to
+   * the port this process really listens on (the example contract says 3000; PORT may differ).
+   */
+  promotionOptions: { deployHookUrl(url: string): string };
   /** For slackAppModule: short coalescing so the page shows an update within a second. */
   slackOptions: { coalesce: { quietMs: number; maxWaitMs: number } };
   secrets: SandboxSecrets;
@@ -62,9 +68,19 @@ export async function prepareSandbox(config: Config, options: SandboxOptions = {
       secrets.webhookSecret,
     ],
   };
+  // Known once the sandbox module is registered and the listener is up.
+  let selfUrl: (() => string) | undefined;
+  const listening = (): string | undefined => {
+    try {
+      return selfUrl?.();
+    } catch {
+      return undefined;
+    }
+  };
   return {
     config: sandboxConfig,
     env: { ...options.env, [SANDBOX_DEPLOY_SECRET_ENV]: secrets.deploySecret },
+    promotionOptions: { deployHookUrl: (url) => sandboxDeployUrl(url, listening()) },
     slackOptions: { coalesce: { quietMs: 150, maxWaitMs: 800 } },
     secrets,
     emulator,
@@ -73,6 +89,9 @@ export async function prepareSandbox(config: Config, options: SandboxOptions = {
       secrets,
       print: options.print ?? ((text) => process.stdout.write(text)),
       deployDelayMs: options.deployDelayMs ?? 1500,
+      onContext: (context) => {
+        selfUrl = context.selfUrl;
+      },
     }),
   };
 }

@@ -8,10 +8,10 @@ import { registerActRoutes } from "./act-routes.js";
 import { registerPageRoutes } from "./page-routes.js";
 import { registerSampleRoutes } from "./sample-routes.js";
 import { sandboxBanner } from "./sandbox-banner.js";
-import { createSandboxContext } from "./sandbox-context.js";
+import { createSandboxContext, type SandboxContext } from "./sandbox-context.js";
 import { registerDeployer } from "./sandbox-deployer.js";
 import { channelsFor } from "./sandbox-people.js";
-import type { SandboxSecrets } from "./sandbox-secrets.js";
+import { type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
 import type { SlackEmulator } from "./slack-emulator/index.js";
 import { registerStateRoutes } from "./state-routes.js";
 
@@ -20,6 +20,8 @@ export interface SandboxModuleOptions {
   secrets: SandboxSecrets;
   print(text: string): void;
   deployDelayMs: number;
+  /** Hands out the sandbox's context (its own address, for the deploy-hook URL mapping). */
+  onContext?(sandbox: SandboxContext): void;
 }
 
 export function sandboxModule(options: SandboxModuleOptions): AppModule {
@@ -33,6 +35,7 @@ export function sandboxModule(options: SandboxModuleOptions): AppModule {
         secrets: options.secrets,
         deployDelayMs: options.deployDelayMs,
       });
+      options.onContext?.(sandbox);
       const seedChannels = () => emulator.setChannels(channelsFor(app.contracts.current()));
       seedChannels();
       const unsubscribe = app.bus.subscribe((event) => {
@@ -44,7 +47,14 @@ export function sandboxModule(options: SandboxModuleOptions): AppModule {
       registerDeployer(sandbox);
       registerPageRoutes(sandbox);
       app.onStart(() =>
-        options.print(sandboxBanner(sandbox.selfUrl(), app.config.port, options.secrets.webhookSecret)),
+        options.print(
+          sandboxBanner(
+            sandbox.selfUrl(),
+            app.config.port,
+            options.secrets.webhookSecret,
+            sandboxFile(app.config.databasePath),
+          ),
+        ),
       );
       app.onStop(async () => {
         unsubscribe();

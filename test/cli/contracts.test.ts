@@ -31,7 +31,7 @@ describe("tollgate contracts check", () => {
     expect(lines[1]).toMatch(
       /^ok {2}staging {2}after dev · same digest as dev · evidence unit, trivy · drift vs dev/,
     );
-    expect(lines[2]).toContain("ok  prod     after staging · same digest as staging, soak 10m, max age 30d");
+    expect(lines[2]).toContain("ok  prod     after staging · same digest as staging, soak 2m, max age 30d");
     expect(lines[2]).toContain(
       'drift vs staging (digest "0 9 * * 1-5") · 2 approval(s) · 2 freeze window(s)',
     );

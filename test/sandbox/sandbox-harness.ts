@@ -1,16 +1,17 @@
 /**
- * The real app in sandbox mode for tests: prepareSandbox → createApp with the promotions, Slack
- * and sandbox modules (composed as main.ts does), on 127.0.0.1:0 with a temp data dir and a
- * copy of the example contracts made safe for any day: freeze windows removed, soak shortened,
- * and the prod deploy hook pointed at this instance's own sandbox deployer.
+ * The real app in sandbox mode for tests: composeTollgate → createApp (as main.ts does), on
+ * 127.0.0.1:0 with a temp data dir and a copy of the example contracts made safe for any day:
+ * freeze windows removed and soak shortened.
+ * The prod deploy hook keeps the example's `http://localhost:3000/sandbox/deployer/prod`: sandbox
+ * mode must reach its own deployer whatever port it listens on (here PORT=0).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { productModules } from "../../src/modules/index.js";
-import { prepareSandbox, type Sandbox } from "../../src/sandbox/sandbox-mode.js";
+import { composeTollgate } from "../../src/modules/index.js";
+import type { Sandbox } from "../../src/sandbox/sandbox-mode.js";
 
 export interface SandboxApp {
   app: App;
@@ -18,16 +19,17 @@ export interface SandboxApp {
   baseUrl: string;
   banner: string;
   dataDir: string;
+  /** The contracts this instance loaded (the example ones, adjusted as described above). */
+  contractsDir: string;
   close(): Promise<void>;
 }
 
 /** The example contracts, minus anything that depends on the day or takes minutes. */
-export function testContracts(sourceDir: string, targetDir: string, deployUrl: string): void {
+export function testContracts(sourceDir: string, targetDir: string): void {
   for (const name of readdirSync(sourceDir).filter((n) => n.endsWith(".yml"))) {
     const text = readFileSync(join(sourceDir, name), "utf8")
       .replace(/^freeze:\n(?:\s+(?:-|#).*\n)+/m, "")
-      .replace(/soak: \S+/, "soak: 1s")
-      .replace(/url: http:\/\/localhost:3000\/sandbox\/deployer\/prod/, `url: ${deployUrl}`);
+      .replace(/soak: \S+/, "soak: 1s");
     writeFileSync(join(targetDir, name), text);
   }
 }
@@ -36,12 +38,7 @@ export async function startSandboxApp(options: { contractsDir?: string } = {}): 
   const dataDir = mkdtempSync(join(tmpdir(), "tollgate-sandbox-"));
   const contractsDir = join(dataDir, "contracts");
   mkdirSync(contractsDir);
-  // The deploy hook needs our port before the app exists: contracts are rewritten after listen.
-  testContracts(
-    options.contractsDir ?? "contracts",
-    contractsDir,
-    "http://127.0.0.1:9/sandbox/deployer/prod",
-  );
+  testContracts(options.contractsDir ?? "contracts", contractsDir);
   const config = loadConfig({
     DATABASE_URL: join(dataDir, "tollgate.db"),
     CONTRACTS_DIR: contractsDir,
@@ -50,28 +47,20 @@ export async function startSandboxApp(options: { contractsDir?: string } = {}): 
     LOG_LEVEL: "silent",
   });
   let banner = "";
-  const sandbox = await prepareSandbox(config, {
-    env: {},
-    print: (text) => {
+  // Composed exactly as main.ts composes it, with shorter timings.
+  const composition = await composeTollgate(
+    config,
+    {},
+    (text) => {
       banner += text;
     },
-    deployDelayMs: 300,
-  });
-  const modules = productModules({
-    env: sandbox.env,
-    promotions: { executor: { baseDelayMs: 200, maxDelayMs: 2000 } },
-    slack: sandbox.slackOptions,
-    extra: [sandbox.module],
-  });
-  const app = await createApp(sandbox.config, {
-    modules,
-    drainMs: 1000,
-  });
+    { sandboxDeployDelayMs: 300, promotions: { executor: { baseDelayMs: 200, maxDelayMs: 2000 } } },
+  );
+  const sandbox = composition.sandbox;
+  if (sandbox === undefined) throw new Error("expected sandbox mode without SLACK_BOT_TOKEN");
+  const app = await createApp(composition.config, { modules: composition.modules, drainMs: 1000 });
   const address = await app.listen();
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  testContracts(options.contractsDir ?? "contracts", contractsDir, `${baseUrl}/sandbox/deployer/prod`);
-  const reload = app.reloadContracts();
-  if (!reload.ok) throw new Error(`contract reload failed: ${JSON.stringify(reload)}`);
   return {
     app,
     sandbox,
@@ -80,6 +69,7 @@ export async function startSandboxApp(options: { contractsDir?: string } = {}): 
       return banner;
     },
     dataDir,
+    contractsDir,
     async close() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -12,11 +12,17 @@ export interface DeployHookSenderOptions {
   env: Record<string, string | undefined>;
   timeoutMs?: number;
   nowSeconds?: () => number;
+  /**
+   * Where a contract's webhook URL is actually sent (sandbox mode maps its own deployer to the
+   * address it listens on); the identity by default. The signature covers the body, not the URL.
+   */
+  resolveUrl?: (url: string) => string;
 }
 
 export function createDeployHookSender(options: DeployHookSenderOptions): DeployHookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const resolveUrl = options.resolveUrl ?? ((url: string) => url);
   return {
     async send(item): Promise<SendOutcome> {
       const secret = options.env[item.secretEnv];
@@ -28,8 +34,9 @@ export function createDeployHookSender(options: DeployHookSenderOptions): Deploy
         "x-tollgate-delivery": item.deliveryId,
         "user-agent": "tollgate-deploy-hook",
       };
+      const url = resolveUrl(item.url);
       try {
-        const response = await fetch(item.url, {
+        const response = await fetch(url, {
           method: "POST",
           headers,
           body: item.body,
@@ -39,11 +46,11 @@ export function createDeployHookSender(options: DeployHookSenderOptions): Deploy
         // Drain the body so the connection can be reused; its content is not needed.
         await response.arrayBuffer().catch(() => undefined);
         if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-        return { ok: false, error: `HTTP ${response.status} from ${new URL(item.url).host}` };
+        return { ok: false, error: `HTTP ${response.status} from ${new URL(url).host}` };
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
         const why = cause ?? (error instanceof Error ? error.name : "error");
-        return { ok: false, error: `${new URL(item.url).host} unreachable (${why})` };
+        return { ok: false, error: `${new URL(url).host} unreachable (${why})` };
       }
     },
   };

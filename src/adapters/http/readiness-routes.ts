@@ -85,7 +85,7 @@ export function registerReadinessRoutes(http: HttpServer, deps: ReadinessRouteDe
     const environment = query.get("environment");
     const issues = queryIssues(ref, environment);
     if (issues.length > 0 || ref === null || environment === null) {
-      sendJson(res, 400, { error: "invalid_request", issues });
+      sendJson(res, 400, { error: "invalid_payload", issues });
       return;
     }
     const found = deps.resolve(ref, environment);

@@ -70,7 +70,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const receiver = new SocketModeReceiver({
       appToken: config.slack.appToken,
       logger,
-      installerOptions: { clientOptions },
+      // A copy: SocketModeClient writes retryConfig {retries: 100} into the object it is given.
+      installerOptions: { clientOptions: { ...clientOptions } },
     });
     const app = new App({ receiver, authorize, logger, clientOptions });
     return {
@@ -80,7 +81,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         await app.start();
       },
       stop: async () => {
-        await app.stop();
+        // app.stop() does not wait for the WebSocket to close; disconnect() resolves once it has.
+        await receiver.client.disconnect();
       },
     };
   }

@@ -7,10 +7,11 @@ import type { Readiness } from "../../domain/readiness.js";
 import type {
   ArtifactReader,
   ContractSource,
+  DeploymentHistoryReader,
   DeploymentReader,
   ReadinessService,
 } from "../../flows/ports.js";
-import type { CardModel, CardPromotion, RunningArtifact } from "./views/card-model.js";
+import type { CardDeployment, CardModel, CardPromotion, RunningArtifact } from "./views/card-model.js";
 import { driftFromDetail } from "./views/card-model.js";
 
 /** The promotion a card shows for (digest, environment): the newest one, open or recently closed. */
@@ -20,9 +21,13 @@ export interface CardPromotionSource {
   rollbackProposed?(digest: string, environment: string): boolean;
 }
 
+/** What cards read about deployments: per artifact NAME, since one environment runs many services. */
+export type CardDeploymentReader = Pick<DeploymentReader, "latestSuccessOf"> &
+  Pick<DeploymentHistoryReader, "runningNamed" | "replacementOf">;
+
 export interface CardFactsDeps {
   artifacts: ArtifactReader;
-  deployments: DeploymentReader;
+  deployments: CardDeploymentReader;
   contracts: ContractSource;
   readiness: ReadinessService;
   promotions?: CardPromotionSource | undefined;
@@ -31,8 +36,9 @@ export interface CardFactsDeps {
 export type CardFacts = ReturnType<typeof createCardFacts>;
 
 export function createCardFacts(deps: CardFactsDeps) {
-  function running(environment: string): RunningArtifact | undefined {
-    const deployment = deps.deployments.currentlyRunning(environment);
+  /** What runs in `environment` under the artifact name `name` (other services are not its concern). */
+  function running(environment: string, name: string): RunningArtifact | undefined {
+    const deployment = deps.deployments.runningNamed(environment, name);
     if (!deployment) return undefined;
     const artifact = deps.artifacts.getArtifact(deployment.digest);
     return {
@@ -41,6 +47,33 @@ export function createCardFacts(deps: CardFactsDeps) {
       version: artifact?.version,
       since: deployment.deployedAt,
     };
+  }
+
+  function deploymentOf(
+    artifact: Artifact,
+    environment: string,
+    now: RunningArtifact | undefined,
+    promotion: CardPromotion | undefined,
+  ): CardDeployment | undefined {
+    const promotionId = promotion?.state === "deployed" ? promotion.id : undefined;
+    const by = promotionId === undefined ? {} : { promotionId };
+    if (now?.digest === artifact.digest) return { state: "deployed", at: now.since, ...by };
+    const last = deps.deployments.latestSuccessOf(artifact.digest, environment);
+    if (last) {
+      const replacement = deps.deployments.replacementOf(last);
+      return replacement
+        ? {
+            state: "replaced",
+            at: last.deployedAt,
+            ...by,
+            replacedBy: { digest: replacement.digest, at: replacement.deployedAt },
+          }
+        : { state: "deployed", at: last.deployedAt, ...by };
+    }
+    // NOTE: a promotion can reach `deployed` before (or without) a report we can match by name.
+    if (promotion?.state === "deployed" && promotion.stateChangedAt)
+      return { state: "deployed", at: promotion.stateChangedAt, ...by };
+    return undefined;
   }
 
   function evaluate(
@@ -63,6 +96,7 @@ export function createCardFacts(deps: CardFactsDeps) {
       const promotion = deps.promotions?.promotionFor(digest, environment);
       const readiness = evaluate(artifact, environment, promotion);
       const driftCheck = readiness.checks.find((c) => c.id === "drift");
+      const now = running(environment, artifact.name);
       return {
         artifact,
         environment,
@@ -70,7 +104,8 @@ export function createCardFacts(deps: CardFactsDeps) {
         driftAgainst: contract.drift?.compareTo,
         drift: driftFromDetail(driftCheck?.detail),
         promotion,
-        running: running(environment),
+        running: now,
+        deployment: deploymentOf(artifact, environment, now, promotion),
         rollbackProposed: deps.promotions?.rollbackProposed?.(digest, environment) ?? false,
       };
     },

@@ -51,6 +51,7 @@ export function toCardPromotion(p: Promotion, decisions: ApprovalRecord[], requi
     id: p.id,
     kind: p.kind,
     state: p.state,
+    stateChangedAt: p.stateChangedAt,
     requestedBy: p.requestedBy,
     reason: p.reason,
     approvedBy,

@@ -29,6 +29,7 @@ export function createPromotionCardSource(deps: {
         id: promotion.id,
         kind: promotion.kind,
         state: promotion.state,
+        stateChangedAt: promotion.stateChangedAt,
         requestedBy: promotion.requestedBy,
         reason: promotion.freezeOverride
           ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`

@@ -13,6 +13,7 @@ import type {
   ChangeBus,
   Clock,
   ContractSource,
+  DeploymentHistoryReader,
   DeploymentReader,
   ReadinessService,
 } from "../../flows/ports.js";
@@ -35,7 +36,8 @@ export interface SlackModuleDeps {
   logger: Logger;
   db: Database.Database;
   artifacts: ArtifactReader;
-  deployments: DeploymentReader;
+  /** Per-name reads matter: one environment runs many services (ctx.stores.deployments has both). */
+  deployments: DeploymentReader & DeploymentHistoryReader;
   contracts: ContractSource;
   readiness: ReadinessService;
   changes: ChangeBus;
@@ -43,6 +45,11 @@ export interface SlackModuleDeps {
   clock?: Clock | undefined;
   /** Card coalescing: quiet period and longest wait (defaults 2 s / 10 s). */
   coalesce?: { quietMs?: number; maxWaitMs?: number } | undefined;
+  /**
+   * Time-based re-evaluation of cards (soak ends, evidence goes stale, freezes, expiries):
+   * sweep period (default 30 s; 0 = boundary timers only), how many recent cards, batch size.
+   */
+  reevaluate?: { intervalMs?: number; limit?: number; batch?: number } | undefined;
   outbox?:
     | { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number }
     | undefined;
@@ -79,9 +86,11 @@ export function createSlackModule(deps: SlackModuleDeps) {
     facts,
     contracts: deps.contracts,
     deployments: deps.deployments,
+    artifacts: deps.artifacts,
     logger,
     kick: worker.kick,
     ...definedOnly(deps.coalesce ?? {}),
+    reevaluate: definedOnly(deps.reevaluate ?? {}),
   });
 
   let commandsRegistered = false;
@@ -154,6 +163,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
       if (!commandsRegistered) throw new Error("wiring bug: call registerCommands() before start()");
       unsubscribe = cards.subscribe(deps.changes);
       worker.start();
+      cards.startClock();
       reconcile();
       void checkAuth();
       await slack.start();
@@ -161,6 +171,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
     /** `drain`: render dirty cards and wait (up to `timeoutMs`) for the outbox; otherwise leave it in SQLite. */
     async stop(options: { drain?: boolean; timeoutMs?: number } = {}): Promise<void> {
       unsubscribe?.();
+      await cards.stopClock();
       if (options.drain) {
         cards.flushAll();
         const timeout = new Promise<void>((resolve) =>

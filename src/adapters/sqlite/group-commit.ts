@@ -1,11 +1,16 @@
 /**
- * Group commit. With synchronous=FULL every COMMIT waits for the disk, so requests validated in the
- * same event-loop turn share one transaction (one fsync) and are answered together once it is
- * durable. Each request runs in its own SAVEPOINT: one request's `artifact_conflict` rolls back
- * that request alone. better-sqlite3 is synchronous, so everything queued before the `setImmediate`
- * fires is, by construction, the concurrent work of that turn.
+ * Group commit. Requests validated in the same event-loop turn share one transaction and are
+ * answered together once it is durable. Each request runs in its own SAVEPOINT: one request's
+ * `artifact_conflict` rolls back that request alone. better-sqlite3 is synchronous, so everything
+ * queued before the `setImmediate` fires is, by construction, the concurrent work of that turn.
+ *
+ * Durability: with a `barrier` (wal-sync.ts) the transaction commits with synchronous=NORMAL and
+ * the requests are settled only after the barrier has synced the WAL, so the event loop keeps
+ * reading and validating the next requests while the disk works. Without one, COMMIT syncs in
+ * place (synchronous=FULL, as the connection was opened).
  */
 import type { Db } from "./open-database.js";
+import type { WalSync } from "./wal-sync.js";
 
 interface Job<C> {
   work: (context: C) => unknown;
@@ -17,55 +22,85 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface GroupCommit<C> {
   commit<T>(work: (context: C) => T): Promise<T>;
-  /** Resolves once everything queued so far has been committed (or refused). */
+  /** Resolves once everything queued so far has been committed, made durable, and settled. */
   drain(): Promise<void>;
 }
 
-export function createGroupCommit<C>(
-  db: Db,
-  context: C,
-  onCommit: (requests: number, seconds: number) => void = () => {},
-): GroupCommit<C> {
+export interface GroupCommitOptions {
+  onCommit?: ((requests: number, seconds: number) => void) | undefined;
+  /** Makes the commits before it durable; see the file comment. */
+  barrier?: WalSync | undefined;
+}
+
+export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOptions = {}): GroupCommit<C> {
+  const { onCommit, barrier } = options;
   let queue: Job<C>[] = [];
-  let waiting: (() => void)[] = [];
   let scheduled = false;
+  /** Batches committed but not yet settled (waiting for the barrier). */
+  const settling = new Set<Promise<void>>();
+  let flushed: Promise<void> | undefined;
+  let flushedResolve: (() => void) | undefined;
 
   // Nested better-sqlite3 transactions become SAVEPOINTs and roll back alone when they throw.
   const one = db.transaction((work: Job<C>["work"]) => work(context));
-  const all = db.transaction((jobs: Job<C>[]): Outcome[] =>
-    jobs.map((job) => {
+  const all = db.transaction((jobs: Job<C>[]): Outcome[] => {
+    const outcomes: Outcome[] = new Array(jobs.length);
+    for (let i = 0; i < jobs.length; i++) {
       try {
-        return { ok: true, value: one(job.work) };
+        outcomes[i] = { ok: true, value: one((jobs[i] as Job<C>).work) };
       } catch (error) {
-        return { ok: false, error };
+        outcomes[i] = { ok: false, error };
       }
-    }),
-  );
+    }
+    return outcomes;
+  });
+  const level = db.pragma("synchronous", { simple: true }) as number;
+  const relax = barrier ? db.prepare("PRAGMA synchronous = NORMAL") : undefined;
+  const restore = barrier ? db.prepare(`PRAGMA synchronous = ${level}`) : undefined;
+
+  function run(jobs: Job<C>[]): Outcome[] {
+    if (relax === undefined || restore === undefined) return all.immediate(jobs);
+    relax.run();
+    try {
+      return all.immediate(jobs);
+    } finally {
+      // NOTE: only intake commits are relaxed; every other write on this connection stays as opened.
+      restore.run();
+    }
+  }
 
   function flush(): void {
     scheduled = false;
     const jobs = queue;
-    const drained = waiting;
     queue = [];
-    waiting = [];
     const started = performance.now();
     let outcomes: Outcome[] | undefined;
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent writer (CLI, scheduler) waits on
       // busy_timeout here instead of failing at COMMIT.
-      outcomes = all.immediate(jobs);
+      outcomes = run(jobs);
     } catch (error) {
       for (const job of jobs) job.reject(error);
     }
-    onCommit(jobs.length, (performance.now() - started) / 1000);
+    onCommit?.(jobs.length, (performance.now() - started) / 1000);
     if (outcomes !== undefined) {
-      for (const [index, job] of jobs.entries()) {
-        const outcome = outcomes[index] as Outcome;
-        if (outcome.ok) job.resolve(outcome.value);
-        else job.reject(outcome.error);
-      }
+      if (barrier === undefined) settle(jobs, outcomes);
+      else awaitBarrier(barrier, jobs, outcomes);
     }
-    for (const done of drained) done();
+    flushedResolve?.();
+    flushed = flushedResolve = undefined;
+  }
+
+  function awaitBarrier(sync: WalSync, jobs: Job<C>[], outcomes: Outcome[]): void {
+    const done: Promise<void> = sync().then(
+      () => settle(jobs, outcomes),
+      // Not known to be on disk: nobody is told it was stored (a retry is a duplicate at worst).
+      (error: unknown) => {
+        for (const job of jobs) job.reject(error);
+      },
+    );
+    settling.add(done);
+    void done.finally(() => settling.delete(done));
   }
 
   return {
@@ -78,8 +113,23 @@ export function createGroupCommit<C>(
         }
       });
     },
-    drain() {
-      return scheduled ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve();
+    async drain() {
+      if (scheduled) {
+        flushed ??= new Promise<void>((resolve) => {
+          flushedResolve = resolve;
+        });
+        await flushed;
+      }
+      await Promise.all([...settling]);
     },
   };
+}
+
+function settle<C>(jobs: Job<C>[], outcomes: Outcome[]): void {
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i] as Job<C>;
+    const outcome = outcomes[i] as Outcome;
+    if (outcome.ok) job.resolve(outcome.value);
+    else job.reject(outcome.error);
+  }
 }

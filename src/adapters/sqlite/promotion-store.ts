@@ -1,8 +1,11 @@
 /** Promotions and their approvals in SQLite (migrations/0003). */
+import type Database from "better-sqlite3";
 import type { ApprovalRecord } from "../../domain/approval-policy.js";
 import { isPromotionState, type Promotion } from "../../domain/promotion.js";
 import type { PromotionRepository, Transactor } from "../../flows/promotion-ports.js";
 import type { Db } from "./open-database.js";
+
+type Statement = Database.Statement<unknown[]>;
 
 interface PromotionRow {
   id: string;
@@ -75,6 +78,9 @@ export function createPromotionStore(db: Db): PromotionRepository {
     `SELECT * FROM promotions WHERE artifact_name = ? AND (? IS NULL OR environment = ?)
      ORDER BY requested_at DESC, rowid DESC LIMIT ?`,
   );
+  const withPromotions = db.prepare<[string], { digest: string }>(
+    "SELECT DISTINCT digest FROM promotions WHERE digest IN (SELECT value FROM json_each(?))",
+  );
   const expired = db.prepare(
     "SELECT * FROM promotions WHERE state = 'requested' AND expires_at IS NOT NULL AND expires_at < ?",
   );
@@ -87,8 +93,17 @@ export function createPromotionStore(db: Db): PromotionRepository {
     ON CONFLICT (promotion_id, user_id) DO UPDATE SET decision = excluded.decision, digest = excluded.digest,
       contract_revision = excluded.contract_revision, reason = excluded.reason, at = excluded.at`);
 
-  const many = (sql: string, params: unknown[]): Promotion[] =>
-    (db.prepare(sql).all(...params) as PromotionRow[]).map(toPromotion);
+  // NOTE: the change bus asks forDigest for every evidence POST; preparing the statement anew
+  // each time cost more than running it. The SQL varies only with the number of states.
+  const prepared = new Map<string, Statement>();
+  const many = (sql: string, params: unknown[]): Promotion[] => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[]>(sql);
+      prepared.set(sql, statement);
+    }
+    return (statement.all(...params) as PromotionRow[]).map(toPromotion);
+  };
 
   return {
     insert(p) {
@@ -133,6 +148,8 @@ export function createPromotionStore(db: Db): PromotionRepository {
          ${states ? `AND state IN (${placeholders(states.length)})` : ""} ORDER BY requested_at DESC, rowid DESC`,
         [digest, environment, ...(states ?? [])],
       ),
+    digestsWithPromotions: (digests) =>
+      new Set(withPromotions.all(JSON.stringify(digests)).map((row) => row.digest)),
     history: (name, environment, limit) =>
       (history.all(name, environment ?? null, environment ?? null, limit) as PromotionRow[]).map(toPromotion),
     expiredBy: (now) => (expired.all(now.getTime()) as PromotionRow[]).map(toPromotion),

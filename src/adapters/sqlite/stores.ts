@@ -16,6 +16,7 @@ import { createLockStore } from "./lock-store.js";
 import { newId } from "./new-id.js";
 import type { Db } from "./open-database.js";
 import { createSnapshotStore, type SnapshotStore } from "./snapshot-store.js";
+import { createWalSync, type WalSync } from "./wal-sync.js";
 
 export interface Stores {
   artifacts: ArtifactStore;
@@ -30,6 +31,11 @@ export interface Stores {
 export interface StoreOptions {
   /** Called after each group commit with the number of requests in it and its duration. */
   onCommit?: (requests: number, seconds: number) => void;
+  /**
+   * The durability barrier for intake commits (wal-sync.ts). By default an fdatasync of the WAL
+   * for a file database in WAL mode; `false` makes every intake COMMIT sync in place instead.
+   */
+  barrier?: WalSync | false;
 }
 
 export function createStores(db: Db, options: StoreOptions = {}): Stores {
@@ -49,6 +55,11 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     insertSnapshot: snapshots.insert,
     newId: (prefix) => newId(prefix),
   };
-  const intake = createGroupCommit(db, tx, options.onCommit);
+  const barrier = process.env.NOBARRIER
+    ? undefined
+    : options.barrier === false
+      ? undefined
+      : (options.barrier ?? createWalSync(db));
+  const intake = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
   return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake };
 }

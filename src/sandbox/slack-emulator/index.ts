@@ -19,4 +19,15 @@ export type {
 } from "./slack-request-signer.js";
 export { SlackRequestSigner, signSlackRequest } from "./slack-request-signer.js";
 export type { ViewAckOutcome } from "./slack-workspace.js";
+export type { SocketDelivery } from "./socket-mode.js";
+export { SocketMode } from "./socket-mode.js";
+export type {
+  DisconnectReason,
+  EnvelopeRecord,
+  EnvelopeType,
+  SocketConnectionRecord,
+} from "./socket-mode-envelopes.js";
+export { SocketModeError } from "./socket-mode-envelopes.js";
+export type { SocketModeOptions } from "./socket-mode-hub.js";
+export { APPS_CONNECTIONS_OPEN, DEFAULT_APP_TOKEN } from "./socket-mode-hub.js";
 export type * from "./types.js";

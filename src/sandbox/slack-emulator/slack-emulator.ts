@@ -13,6 +13,7 @@ import { directoryMethods } from "./methods-directory.js";
 import { viewMethods } from "./methods-views.js";
 import { parseApiRequest, readBody } from "./parse-api-request.js";
 import { SlackWorkspace } from "./slack-workspace.js";
+import { SocketMode } from "./socket-mode.js";
 import { TriggerRegistry } from "./trigger-registry.js";
 import type { ApiReply, JsonObject, RecordedCall, SlackEmulatorOptions, TeamIdentity } from "./types.js";
 import { WorkspaceState } from "./workspace-state.js";
@@ -32,6 +33,8 @@ const METHODS: Record<string, MethodHandler> = { ...chatMethods, ...directoryMet
 
 export class SlackEmulator extends SlackWorkspace {
   readonly tokens: readonly string[];
+  /** Slack's Socket Mode side: apps.connections.open, the WebSocket, envelopes and acks. */
+  readonly socketMode: SocketMode;
   private readonly recorded: RecordedCall[] = [];
   private readonly faults: FaultInjector;
   private readonly clock = new EmulatorClock();
@@ -54,6 +57,12 @@ export class SlackEmulator extends SlackWorkspace {
     state.setUsers(options.users ?? []);
     state.setUserGroups(options.userGroups ?? {});
     server.on("request", (req, res) => void this.route(req, res));
+    this.socketMode = new SocketMode(
+      { team: () => this.team, origin: () => this.origin, now },
+      options.socketMode,
+    );
+    this.socketMode.attach(this);
+    server.on("upgrade", (req, socket, head) => this.socketMode.handleUpgrade(req, socket, head));
   }
 
   /** Base for SLACK_API_URL / WebClient's `slackApiUrl`, ending in "/api/". */
@@ -120,6 +129,7 @@ export class SlackEmulator extends SlackWorkspace {
 
   async close(): Promise<void> {
     this.clock.cancelAll();
+    await this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -171,11 +181,13 @@ export class SlackEmulator extends SlackWorkspace {
     if (transport !== undefined) return transport;
     if (parsed.bodyError !== undefined) return { status: 200, body: { ok: false, error: parsed.bodyError } };
     if (parsed.token === undefined) return { status: 200, body: { ok: false, error: "not_authed" } };
-    if (!this.tokens.includes(parsed.token))
+    if (!this.tokens.includes(parsed.token) && !this.socketMode.isAppToken(parsed.token))
       return { status: 200, body: { ok: false, error: "invalid_auth" } };
+    const refused = this.socketMode.tokenProblem(method, parsed.token, parsed.tokenSource);
+    if (refused !== undefined) return refused;
     const scripted = this.faults.scriptedError(method);
     if (scripted !== undefined) return scripted;
-    const handler = METHODS[method];
+    const handler = METHODS[method] ?? this.socketMode.methods[method];
     if (handler === undefined)
       return { status: 200, body: { ok: false, error: "unknown_method", req_method: method } };
     return handler(this.context, { args: parsed.args, undecodable: parsed.undecodable });

@@ -1,5 +1,7 @@
 /** Shapes shared by the emulator's modules. Field names follow Slack's JSON (snake_case) where Slack's do. */
 
+import type { SocketModeOptions } from "./socket-mode-hub.js";
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
@@ -146,6 +148,8 @@ export interface SlackEmulatorOptions {
   now?: () => number;
   /** Largest request body accepted (bytes). Default 1 MiB. */
   maxBodyBytes?: number;
+  /** App-level tokens, ack deadline and reconnect timings for Socket Mode. */
+  socketMode?: SocketModeOptions;
 }
 
 /** What a method handler answers: HTTP status (200 unless a fault), JSON body, extra headers. */

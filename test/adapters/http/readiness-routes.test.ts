@@ -97,7 +97,7 @@ describe("GET /api/v1/readiness", () => {
       [{ path: "environment", message: "is not an environment name" }],
     ],
   ])("400 for %j", async (query, issues) => {
-    expect(await get(query)).toEqual({ status: 400, body: { error: "invalid_request", issues } });
+    expect(await get(query)).toEqual({ status: 400, body: { error: "invalid_payload", issues } });
   });
 
   it.each([

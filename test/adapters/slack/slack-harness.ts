@@ -66,7 +66,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = Partial<Pick<SlackAppModuleOptions, "coalesce" | "outbox">> & {
+export type HarnessOptions = Partial<Pick<SlackAppModuleOptions, "coalesce" | "outbox" | "reevaluate">> & {
   contracts?: Record<string, string>;
 };
 
@@ -106,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }),
       coalesce: options.coalesce ?? { quietMs: 150, maxWaitMs: 1000 },
       outbox: options.outbox ?? { backoffBaseMs: 50, backoffMaxMs: 500 },
+      ...(options.reevaluate ? { reevaluate: options.reevaluate } : {}),
       get drainOnStop() {
         return drainOnStop;
       },

@@ -89,6 +89,18 @@ const cardModel: fc.Arbitrary<CardModel> = fc.record({
     }),
     { nil: undefined },
   ),
+  deployment: fc.option(
+    fc.record({
+      state: fc.constantFrom("deployed", "replaced" as const),
+      at: fc.constant(new Date(0)),
+      promotionId: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
+      replacedBy: fc.option(
+        fc.record({ digest: hex.map((h) => `sha256:${h}`), at: fc.constant(new Date(1000)) }),
+        { nil: undefined },
+      ),
+    }),
+    { nil: undefined },
+  ),
   rollbackProposed: fc.boolean(),
 });
 

@@ -98,6 +98,65 @@ describe("readiness card", () => {
     expect(text).toContain("approvals 1 of 2: <@U0ALICE>");
   });
 
+  it("says Deployed loudly, with when and by which promotion, and offers no Request button", () => {
+    const at = new Date("2026-03-02T10:00:00Z");
+    const card = renderReadinessCard(
+      model({
+        deployment: { state: "deployed", at, promotionId: "prom_42" },
+        promotion: {
+          id: "prom_42",
+          kind: "promotion",
+          state: "deployed",
+          requestedBy: "U0BOB",
+          approvedBy: ["U0ALICE", "U0CAROL"],
+          required: 2,
+        },
+      }),
+    );
+    const [header, status] = card.blocks;
+    expect(JSON.stringify(header)).toContain("🎉 checkout-api → prod · deployed");
+    expect(JSON.stringify(status)).toContain(
+      `*🎉 Deployed to prod at <!date^${at.getTime() / 1000}^{date_short_pretty} {time}|2026-03-02T10:00:00.000Z> by promotion \`prom_42\`*`,
+    );
+    expect(card.text).toContain("prod: deployed");
+    expect(actionIds(card.blocks)).toEqual([ACTION_IDS.readinessDetails]);
+    expect(checkMessage(card).error).toBeUndefined();
+  });
+
+  it("says what replaced a deployed digest and when, and offers no Request button", () => {
+    const replacement = `sha256:9b1d${"0".repeat(57)}e07`;
+    const card = renderReadinessCard(
+      model({
+        deployment: {
+          state: "replaced",
+          at: new Date("2026-03-01T00:00:00Z"),
+          replacedBy: { digest: replacement, at: new Date("2026-03-02T00:00:00Z") },
+        },
+      }),
+    );
+    const text = JSON.stringify(card.blocks);
+    expect(text).toContain("checkout-api → prod");
+    expect(text).not.toContain("🎉");
+    expect(text).toContain("*Replaced by `sha256:9b1d…e07` at <!date^1772409600^");
+    expect(card.text).toContain("replaced by sha256:9b1d…e07");
+    expect(actionIds(card.blocks)).toEqual([ACTION_IDS.readinessDetails]);
+  });
+
+  it("offers no Request button while an approved promotion is on its way", () => {
+    const card = renderReadinessCard(
+      model({
+        promotion: {
+          id: "p1",
+          kind: "promotion",
+          state: "deploying",
+          requestedBy: "U0BOB",
+          approvedBy: ["U0ALICE"],
+          required: 1,
+        },
+      }),
+    );
+    expect(actionIds(card.blocks)).toEqual([ACTION_IDS.readinessDetails]);
+  });
   it("summarises 80 checks and 500 drift keys on the card and lists them all in Details", () => {
     const checks = Array.from({ length: 80 }, (_, i) => passed(i));
     const big = model({ driftAgainst: "staging", drift: drift(500) }, checks);

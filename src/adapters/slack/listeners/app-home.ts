@@ -2,7 +2,7 @@
 import type {
   ArtifactReader,
   ContractSource,
-  DeploymentReader,
+  DeploymentHistoryReader,
   ReadinessService,
 } from "../../../flows/ports.js";
 import type { Logger } from "../../log.js";
@@ -11,7 +11,7 @@ import { HOME_MAX_ROWS, type HomeModel, renderAppHome } from "../views/app-home.
 
 export interface HomeDeps {
   artifacts: ArtifactReader;
-  deployments: Pick<DeploymentReader, "currentlyRunning">;
+  deployments: Pick<DeploymentHistoryReader, "runningNamed">;
   contracts: ContractSource;
   readiness: ReadinessService;
   logger: Logger;
@@ -21,13 +21,19 @@ export interface HomeDeps {
 export function buildHomeModel(deps: HomeDeps): HomeModel {
   const set = deps.contracts.current();
   const listed = deps.artifacts.listArtifacts({ limit: HOME_MAX_ROWS + 1 });
-  const running = new Map(set.order.map((env) => [env, deps.deployments.currentlyRunning(env)?.digest]));
+  // NOTE: an environment runs many services; "running" is per artifact name, asked once per name.
+  const running = new Map<string, string | undefined>();
+  const runningDigest = (environment: string, name: string) => {
+    const key = `${environment}\u0000${name}`;
+    if (!running.has(key)) running.set(key, deps.deployments.runningNamed(environment, name)?.digest);
+    return running.get(key);
+  };
   const rows = listed.slice(0, HOME_MAX_ROWS).map((artifact) => ({
     artifact,
     verdicts: set.order.map((environment) => ({
       environment,
       verdict:
-        running.get(environment) === artifact.digest
+        runningDigest(environment, artifact.name) === artifact.digest
           ? ("running" as const)
           : deps.readiness.evaluate(artifact.digest, environment).verdict,
     })),

@@ -4,7 +4,7 @@ import { CodedError } from "../../../errors.js";
 import type {
   ArtifactReader,
   ContractSource,
-  DeploymentReader,
+  DeploymentHistoryReader,
   ReadinessService,
 } from "../../../flows/ports.js";
 import { renderHelp, renderStatus, renderUnknown } from "../views/replies.js";
@@ -12,7 +12,7 @@ import type { PromoteHandler } from "./promote-command.js";
 
 export interface StatusDeps {
   artifacts: ArtifactReader;
-  deployments: Pick<DeploymentReader, "currentlyRunning">;
+  deployments: Pick<DeploymentHistoryReader, "runningNamed">;
   contracts: ContractSource;
   readiness: ReadinessService;
 }
@@ -39,7 +39,7 @@ export function statusHandler(deps: StatusDeps): PromoteHandler<"status"> {
     const environments = set.order.map((environment) => ({
       environment,
       readiness: deps.readiness.evaluate(artifact.digest, environment),
-      running: deps.deployments.currentlyRunning(environment)?.digest === artifact.digest,
+      running: deps.deployments.runningNamed(environment, artifact.name)?.digest === artifact.digest,
     }));
     await context.respond(renderStatus({ artifact, environments }));
   };

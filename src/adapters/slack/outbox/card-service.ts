@@ -6,15 +6,19 @@
  */
 import { createHash } from "node:crypto";
 import type {
+  ArtifactReader,
   CardThreadPoster,
   ChangeBus,
   ChangeEvent,
   ContractSource,
+  DeploymentHistoryReader,
   DeploymentReader,
 } from "../../../flows/ports.js";
 import type { Logger } from "../../log.js";
 import type { CardFacts } from "../card-facts.js";
+import type { CardModel } from "../views/card-model.js";
 import { renderReadinessCard } from "../views/readiness-card.js";
+import { type CardClockOptions, createCardClock } from "./card-clock.js";
 import { cardEnvironments, dependentEnvironments } from "./card-targets.js";
 import { cardKey, type SlackStore } from "./slack-store.js";
 
@@ -22,7 +26,8 @@ export interface CardServiceOptions {
   store: SlackStore;
   facts: CardFacts;
   contracts: ContractSource;
-  deployments: Pick<DeploymentReader, "latestSuccessOf" | "currentlyRunning">;
+  deployments: Pick<DeploymentReader, "latestSuccessOf"> & Pick<DeploymentHistoryReader, "runningNamed">;
+  artifacts: Pick<ArtifactReader, "getArtifact">;
   logger: Logger;
   /** Called after rows are committed, so the outbox sends them. */
   kick(): void;
@@ -31,6 +36,8 @@ export interface CardServiceOptions {
   maxWaitMs?: number;
   /** Cards re-rendered per environment when something environment-wide changes. */
   environmentFanout?: number;
+  /** Time-based re-evaluation (soak, max_age, freeze, expiry): sweep period and size. */
+  reevaluate?: Pick<CardClockOptions, "intervalMs" | "limit" | "batch">;
 }
 
 interface Dirty {
@@ -60,13 +67,13 @@ export function createCardService(options: CardServiceOptions) {
   }
 
   /** Renders one card now and queues the Slack call; false when there is nothing to show. */
-  function flush(digest: string, environment: string): boolean {
+  function flush(digest: string, environment: string, evaluated?: CardModel): boolean {
     const key = cardKey(digest, environment);
     const entry = dirty.get(key);
     if (entry) clearTimeout(entry.timer);
     dirty.delete(key);
     try {
-      const model = facts.cardModel(digest, environment);
+      const model = evaluated ?? facts.cardModel(digest, environment);
       const channel = store.getCard(digest, environment)?.channel ?? facts.channelFor(environment);
       if (!model || !channel) return false;
       const message = renderReadinessCard(model);
@@ -74,6 +81,7 @@ export function createCardService(options: CardServiceOptions) {
         .update(JSON.stringify([channel, message]))
         .digest("hex");
       const outcome = store.enqueueRender({ digest, environment, channel, hash, message }, now());
+      clock.remember(digest, environment, model);
       if (outcome !== "unchanged") options.kick();
       return true;
     } catch (error) {
@@ -81,6 +89,15 @@ export function createCardService(options: CardServiceOptions) {
       return false;
     }
   }
+
+  const clock = createCardClock({
+    store,
+    facts,
+    logger,
+    render: (digest, environment, model) => void flush(digest, environment, model),
+    isDirty: (key) => dirty.has(key),
+    ...options.reevaluate,
+  });
 
   function onArtifacts(digests: string[]): void {
     const set = options.contracts.current();
@@ -92,18 +109,34 @@ export function createCardService(options: CardServiceOptions) {
   }
 
   function onEnvironment(environment: string): void {
+    // `lock all` / `unlock all` change every environment.
+    if (environment === "*") {
+      everyRecentCard();
+      return;
+    }
     const set = options.contracts.current();
-    const runningDigest = options.deployments.currentlyRunning(environment)?.digest;
-    if (runningDigest) onArtifacts([runningDigest]);
+    // NOTE: an environment runs many services, so "what runs there now" is asked per artifact
+    // name: each one's cards (its running line, the next environment's card) may change.
+    const names = new Set<string>();
+    for (const card of store.recentCardsIn(environment, fanout)) {
+      const name = options.artifacts.getArtifact(card.digest)?.name;
+      if (name !== undefined) names.add(name);
+    }
+    const running = [...names].flatMap((name) => options.deployments.runningNamed(environment, name) ?? []);
+    onArtifacts(running.map((d) => d.digest));
     for (const env of dependentEnvironments(set, environment)) {
       for (const card of store.recentCardsIn(env, fanout)) markDirty(card.digest, card.environment);
     }
   }
 
+  function everyRecentCard(): void {
+    for (const card of store.recentCards(fanout * 4)) markDirty(card.digest, card.environment);
+  }
+
   function onChange(event: ChangeEvent): void {
     if (event.type === "artifact_changed") onArtifacts(event.digests);
     else if (event.type === "environment_changed") onEnvironment(event.environment);
-    else for (const card of store.recentCards(fanout * 4)) markDirty(card.digest, card.environment);
+    else everyRecentCard();
   }
 
   const threadPoster: CardThreadPoster = {
@@ -124,7 +157,13 @@ export function createCardService(options: CardServiceOptions) {
     },
     onChange,
     markDirty,
-    flush,
+    flush: (digest: string, environment: string): boolean => flush(digest, environment),
+    /** Starts time-based re-evaluation (periodic sweep and boundary timers). */
+    startClock: clock.start,
+    /** Stops it; waits for a sweep in flight to reach its next batch. */
+    stopClock: clock.stop,
+    /** Re-evaluates recent cards now (tests, after a long pause); resolves with how many changed. */
+    reevaluate: clock.sweep,
     /** Renders every dirty card now (shutdown drain, tests). */
     flushAll(): void {
       for (const { digest, environment } of [...dirty.values()]) flush(digest, environment);

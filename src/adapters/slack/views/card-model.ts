@@ -22,6 +22,8 @@ export interface CardPromotion {
   approvedBy: string[];
   rejectedBy?: string | undefined;
   required: number;
+  /** When the promotion entered its current state (for a deployed one: when it was deployed). */
+  stateChangedAt?: Date | undefined;
   /** Handed to the readiness service so the `approvals` check counts this promotion. */
   fact?: PromotionFact | undefined;
 }
@@ -33,6 +35,20 @@ export interface RunningArtifact {
   since: Date;
 }
 
+/**
+ * Whether this digest reached the card's environment: `deployed` while it is what runs there (the
+ * newest succeeded deployment of its name) or its promotion reached `deployed`; `replaced` once
+ * another digest of the same name was deployed over it.
+ */
+export interface CardDeployment {
+  state: "deployed" | "replaced";
+  /** When this digest was deployed there. */
+  at: Date;
+  /** The promotion that took it there, when the card's promotion reached `deployed`. */
+  promotionId?: string | undefined;
+  replacedBy?: { digest: string; at: Date } | undefined;
+}
+
 export interface CardModel {
   artifact: Artifact;
   environment: string;
@@ -42,6 +58,7 @@ export interface CardModel {
   drift?: DriftResult | undefined;
   promotion?: CardPromotion | undefined;
   running?: RunningArtifact | undefined;
+  deployment?: CardDeployment | undefined;
   /** A rollback condition fired and the contract says `propose`. */
   rollbackProposed?: boolean | undefined;
 }

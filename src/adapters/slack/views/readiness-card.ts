@@ -7,7 +7,8 @@ import { shortDigest } from "../../../domain/artifact.js";
 import type { Check } from "../../../domain/readiness.js";
 import { ACTION_IDS } from "../ids.js";
 import { type Block, type CardModel, type CardPromotion, encodeButtonValue } from "./card-model.js";
-import { checkLine, driftSummary, sortChecks, VERDICT_LABEL } from "./check-lines.js";
+import { cardTitle, slackDate, statusLine, statusWord } from "./card-status.js";
+import { checkLine, driftSummary, sortChecks } from "./check-lines.js";
 import { escapeMrkdwn, LIMITS, moreLine, packLines, truncate } from "./limits.js";
 
 // NOTE: budgets keep the card's total text under Slack's ~12k limit for a message
@@ -24,12 +25,10 @@ export interface CardMessage {
 
 export function renderReadinessCard(model: CardModel): CardMessage {
   const { artifact, environment, readiness } = model;
-  const title = `${artifact.name} → ${environment}`;
+  const title = cardTitle(model);
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: truncate(title, LIMITS.headerText), emoji: true } },
-    section(
-      `*${VERDICT_LABEL[readiness.verdict]}* for *${escapeMrkdwn(environment)}*\n${identityLine(model)}`,
-    ),
+    section(`${statusLine(model)}\n${identityLine(model)}`),
     ...checkSections(readiness.checks),
   ];
   const context = contextLines(model);
@@ -43,7 +42,7 @@ export function renderReadinessCard(model: CardModel): CardMessage {
   }
   blocks.push({ type: "actions", block_id: "card.actions", elements: cardButtons(model) });
   const text = truncate(
-    `${artifact.name} ${shortDigest(artifact.digest)} → ${environment}: ${readiness.verdict}`,
+    `${artifact.name} ${shortDigest(artifact.digest)} → ${environment}: ${statusWord(model)}`,
     LIMITS.messageText,
   );
   return { text, blocks };
@@ -101,9 +100,8 @@ function runningLine(model: CardModel): string {
   const r = model.running;
   const env = escapeMrkdwn(model.environment);
   if (!r) return `Running in ${env}: nothing reported yet`;
-  const seconds = Math.floor(r.since.getTime() / 1000);
   const version = r.version ? ` v${escapeMrkdwn(truncate(r.version, 64))}` : "";
-  const since = `<!date^${seconds}^{date_short_pretty} {time}|${r.since.toISOString()}>`;
+  const since = slackDate(r.since);
   return `Running in ${env}: ${escapeMrkdwn(r.name)} \`${shortDigest(r.digest)}\`${version} since ${since}`;
 }
 
@@ -114,6 +112,8 @@ function cardButtons(model: CardModel): ButtonElement[] {
   const p = model.promotion;
   const buttons: ButtonElement[] = [];
   const live = p !== undefined && ["requested", "approved", "deploying"].includes(p.state);
+  // NOTE: a digest that reached the environment (or was replaced there) is history: nothing to request.
+  const settled = model.deployment !== undefined;
   if (p?.state === "requested") {
     const value = encodeButtonValue({ ...key, promotionId: p.id });
     const subject = truncate(`${model.artifact.name} ${shortDigest(model.artifact.digest)}`, 120);
@@ -137,7 +137,7 @@ function cardButtons(model: CardModel): ButtonElement[] {
         confirm("Reject?", `Reject ${subject} for ${model.environment}?`, "Reject"),
       ),
     );
-  } else if (model.readiness.verdict === "ready" && !live) {
+  } else if (model.readiness.verdict === "ready" && !live && !settled) {
     buttons.push(button("Request promotion", ACTION_IDS.promotionRequest, encodeButtonValue(key), "primary"));
   }
   if (model.rollbackProposed) {

@@ -1,0 +1,88 @@
+/**
+ * The durability barrier for intake commits (see group-commit.ts). Intake transactions commit with
+ * synchronous=NORMAL — the WAL frames are written, not yet synced — and every request waits for
+ * `sync()`, an fdatasync of the `-wal` file on libuv's thread pool, before it is answered.
+ *
+ * NOTE: this is as durable as synchronous=FULL for what we promise. FULL syncs the WAL inside COMMIT
+ * on the event loop; here the same file gets the same sync, only off the loop, and no 202 is sent
+ * before it has returned. Frames are appended and only rewritten after a checkpoint has copied them
+ * into the database file and synced it, and fsync of a file flushes every dirty page of it whichever
+ * descriptor wrote them, so a sync that starts after a commit covers that commit. A sync already
+ * running may have started before it, so callers that arrive meanwhile share the next one.
+ */
+import { close, fdatasync, fsync, open } from "node:fs";
+import { dirname } from "node:path";
+import type { Db } from "./open-database.js";
+
+export type WalSync = () => Promise<void>;
+
+const SYNCHRONOUS_FULL = 2;
+
+/**
+ * A barrier for `db`, or undefined when its commits cannot be relaxed safely: an in-memory or
+ * temporary database, a journal mode other than WAL, or a connection already below FULL.
+ */
+export function createWalSync(db: Db): WalSync | undefined {
+  if (db.memory || db.name === "" || db.readonly) return undefined;
+  if (db.pragma("journal_mode", { simple: true }) !== "wal") return undefined;
+  if ((db.pragma("synchronous", { simple: true }) as number) < SYNCHRONOUS_FULL) return undefined;
+  return coalesced(walFileSync(`${db.name}-wal`));
+}
+
+/** fdatasync of one file through a descriptor opened on first use and kept (the WAL outlives it). */
+function walFileSync(path: string): () => Promise<void> {
+  let fd: Promise<number> | undefined;
+  const opened = (): Promise<number> =>
+    new Promise<number>((resolve, reject) =>
+      open(path, "r", (error, descriptor) => (error ? reject(error) : resolve(descriptor))),
+    ).then(async (descriptor) => {
+      // The WAL may have been created by a NORMAL commit: make its directory entry durable once.
+      await syncPath(dirname(path));
+      return descriptor;
+    });
+  return async () => {
+    fd ??= opened().catch((error: unknown) => {
+      fd = undefined;
+      throw error;
+    });
+    const descriptor = await fd;
+    await new Promise<void>((resolve, reject) =>
+      fdatasync(descriptor, (error) => (error ? reject(error) : resolve())),
+    );
+  };
+}
+
+function syncPath(path: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    open(path, "r", (error, descriptor) => {
+      if (error) return reject(error);
+      fsync(descriptor, (syncError) => close(descriptor, () => (syncError ? reject(syncError) : resolve())));
+    }),
+  );
+}
+
+/**
+ * At most one sync runs at a time; everyone who asks while it runs shares the one after it (which
+ * starts after their commits). A failed sync fails its waiters: they were never promised anything.
+ */
+export function coalesced(syncOnce: () => Promise<void>): WalSync {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    const sync: Promise<void> = syncOnce().finally(() => {
+      if (running === sync) running = undefined;
+    });
+    running = sync;
+    return sync;
+  };
+  const afterRunning = (): Promise<void> => {
+    next = undefined;
+    // One started since the last finished began after everyone waiting here asked.
+    return running ?? start();
+  };
+  return () => {
+    if (running === undefined) return start();
+    next ??= running.then(afterRunning, afterRunning);
+    return next;
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * SPEC §9 (sandbox mode) and §1 defaults, as a newcomer meets them: `npm start` in a fresh copy
+ * of the repository (own dist/, own ./data, the example ./contracts), no SLACK_BOT_TOKEN, then the
+ * page and its API over plain HTTP, and evidence signed with the generated secret.
+ */
+import { cpSync, existsSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cleanupTemp,
+  EX_CONFIG,
+  evidence,
+  get,
+  postSigned,
+  ROOT,
+  type Running,
+  runCli,
+  sha256Digest,
+  startServer,
+  tempDir,
+  until,
+} from "./harness.js";
+
+afterAll(cleanupTemp);
+
+describe("§9 npm start without SLACK_BOT_TOKEN", () => {
+  let copy: string;
+  let sandbox: Running;
+
+  beforeAll(async () => {
+    copy = tempDir("tollgate-fresh-");
+    for (const entry of [
+      "package.json",
+      "bin",
+      "src",
+      "contracts",
+      "migrations",
+      "manifest.yml",
+      "tsconfig.json",
+    ])
+      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    cpSync(join(ROOT, "tsconfig.build.json"), join(copy, "tsconfig.build.json"));
+    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
+    // Only HOST/PORT are set (a free port, 127.0.0.1): every other variable keeps its default.
+    sandbox = await startServer(
+      { HOST: "127.0.0.1", PORT: "0" },
+      { cwd: copy, command: { file: "npm", args: ["start", "--silent"] }, timeoutMs: 45_000 },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    // npm itself ends by the signal it forwards (exit code null); the bot below it drains and exits.
+    await sandbox?.stop();
+  });
+
+  it("serves the sandbox page at /", async () => {
+    const page = await fetch(`${sandbox.baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<html/i);
+    expect(sandbox.logs().find((l) => l.msg === "listening")?.mode).toBe("sandbox");
+  });
+
+  it("uses the defaults DATABASE_URL=./data/tollgate.db and CONTRACTS_DIR=./contracts", async () => {
+    expect(existsSync(join(copy, "data", "tollgate.db"))).toBe(true);
+    const workspace = await get(sandbox.baseUrl, "/sandbox/api/workspace");
+    expect(workspace.status).toBe(200);
+    expect(workspace.body.environments).toEqual(["dev", "staging", "prod"]);
+  });
+
+  it("takes evidence signed with the generated secret and shows a card in the emulated channel", async () => {
+    const secrets = JSON.parse(readFileSync(join(copy, "data", "sandbox.json"), "utf8"));
+    const art = { name: "newcomer-api", digest: sha256Digest("newcomer"), version: "0.1.0" };
+    const sent = await postSigned(sandbox.baseUrl, "/api/v1/evidence", evidence(art, "unit"), {
+      secret: secrets.webhookSecret,
+    });
+    expect(sent.status).toBe(202);
+    const card = await until(
+      async () => {
+        const messages = await get(sandbox.baseUrl, "/sandbox/api/messages?channel=C0TGDEV001");
+        return (messages.body as { blocks?: unknown }[]).find((m) =>
+          JSON.stringify(m.blocks).includes("newcomer-api"),
+        );
+      },
+      10_000,
+      "a readiness card on the page",
+    );
+    expect(JSON.stringify(card.blocks)).toContain("readiness.details");
+  });
+
+  it("runs /promote typed on the page as a sample person", async () => {
+    const act = await fetch(`${sandbox.baseUrl}/sandbox/api/act`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "command",
+        user: "U0TGREQ01",
+        channel: "C0TGDEV001",
+        text: "status newcomer-api",
+      }),
+    });
+    expect(act.status).toBe(200);
+    const reply = await until(
+      async () => {
+        const ephemerals = await get(sandbox.baseUrl, "/sandbox/api/ephemerals?user=U0TGREQ01");
+        const text = JSON.stringify(ephemerals.body);
+        return text.includes("newcomer-api") ? text : undefined;
+      },
+      10_000,
+      "the status reply",
+    );
+    expect(reply).toContain("dev");
+  });
+});
+
+describe("§1 defaults HOST=0.0.0.0 and PORT=3000", () => {
+  it("binds 0.0.0.0 when HOST is unset", async () => {
+    const server = await startServer({ HOST: "", PORT: "0", DATABASE_URL: join(tempDir(), "h.db") });
+    try {
+      expect(server.logs().find((l) => l.msg === "listening")?.host).toBe("0.0.0.0");
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("uses port 3000 when PORT is unset (listening there, or refused because it is taken)", async () => {
+    const dir = tempDir();
+    const result = runCli(
+      ["start"],
+      { HOST: "127.0.0.1", DATABASE_URL: join(dir, "p.db") },
+      { timeoutMs: 4000 },
+    );
+    const outcome = await result;
+    const listening = outcome.stdout.includes('"port":3000');
+    const taken = /3000/.test(outcome.stderr) && outcome.code !== 0 && outcome.code !== EX_CONFIG;
+    expect(listening || taken, `${outcome.stdout}\n${outcome.stderr}`).toBe(true);
+  });
+});
