@@ -6,12 +6,13 @@
  */
 
 import type { CardPromotionSource } from "../adapters/slack/card-facts.js";
-import { promotionSourceFrom } from "../adapters/slack/card-promotions.js";
+import { createPromotionCardSource } from "../adapters/slack/promotion-card-source.js";
 import {
   createSlackModule,
   type ExternalPromoteHandlers,
   type SlackModule,
 } from "../adapters/slack/slack-module.js";
+import { createRollbackTriggerStore } from "../adapters/sqlite/deploy-hook-outbox-store.js";
 import { createPromotionStore } from "../adapters/sqlite/promotion-store.js";
 import type { AppContext, AppModule } from "../app.js";
 import type { FullReadinessService } from "../flows/evaluate-readiness.js";
@@ -48,7 +49,13 @@ export function slackAppModule(options: SlackAppModuleOptions): AppModule {
         readiness,
         changes: ctx.bus,
         clock: ctx.clock,
-        promotions: options.promotions ?? promotionSourceFrom(createPromotionStore(db), ctx.contracts),
+        promotions:
+          options.promotions ??
+          createPromotionCardSource({
+            promotions: createPromotionStore(db),
+            triggers: createRollbackTriggerStore(db),
+            contracts: ctx.contracts,
+          }),
         coalesce: options.coalesce,
         reevaluate: options.reevaluate,
         outbox: options.outbox,
