@@ -9,26 +9,40 @@ import Database from "better-sqlite3";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 
-export function tollgateEnv(dbPath: string, secret: string): Record<string, string> {
+export const CONTRACTS_DIR = join(root, "contracts");
+export const BENCH_BOT_TOKEN = "xoxb-bench-token";
+
+/** Tollgate as configured in production: HTTP mode, Slack at `slackPort` (slack-api-server.ts). */
+export function tollgateEnv(dbPath: string, secret: string, slackPort: number): Record<string, string> {
   return {
     DATABASE_URL: dbPath,
     TOLLGATE_WEBHOOK_SECRETS: secret,
     HOST: "127.0.0.1",
-    CONTRACTS_DIR: join(root, "contracts"),
+    CONTRACTS_DIR,
     LOG_LEVEL: "info",
+    SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: "bench-signing-secret",
+    SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
   };
 }
 
 export async function startProcess(
-  which: "bare-server" | "tollgate",
+  which: "bare-server" | "tollgate" | "slack-api",
   env: Record<string, string>,
 ): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const args =
     which === "tollgate"
       ? [join(root, "bin", "tollgate.js"), "start"]
-      : [join(here, "bare-server.js"), String(port)];
-  const child: ChildProcess = spawn(process.execPath, args, {
+      : which === "slack-api"
+        ? [join(here, "slack-api-server.js"), String(port), CONTRACTS_DIR, BENCH_BOT_TOKEN]
+        : [join(here, "bare-server.js"), String(port)];
+  // BENCH_CPU_PROFILE_DIR=<dir>: each server writes a V8 .cpuprofile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR;
+  const flags = profile
+    ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${which}-${port}.cpuprofile`]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
     // Logs go where a service manager would put them; a pipe nobody drains would stall the server.
     stdio: ["ignore", "ignore", "inherit"],

@@ -1,8 +1,10 @@
 /**
  * Ingest: signed single-evidence POSTs from 50 keep-alive connections for a fixed time, against
  * (1) a bare node:http server that reads the body and answers 202 — the ceiling — and (2) Tollgate
- * (`node bin/tollgate.js start`, synchronous=FULL, every 202 durable) on an empty database and
- * (3) on one pre-filled with 1,000,000 evidence rows. Each server is its own process, so the load
+ * (`node bin/tollgate.js start`, every 202 durable: the WAL is synced before it is sent) on an empty
+ * database and (3) on one pre-filled with 1,000,000 evidence rows. Tollgate runs as in production,
+ * in HTTP mode with the whole product (cards, promotion watchers) reacting to the evidence, and
+ * Slack's Web API is an emulator in a process of its own (bench/slack-api-server.ts). Each server is its own process, so the load
  * generator never shares its event loop; the three are measured in interleaved slices so a noisy
  * machine affects them alike. Targets: ≥ 0.5 of the ceiling, p99 < 25 ms, 1M-row rate within 20%
  * of the empty one. BENCH_SECONDS (default 10) is each target's total measured time.
@@ -35,10 +37,11 @@ export async function run(): Promise<void> {
     `disk: one synchronous=FULL commit takes p50 ${disk.p50Ms.toFixed(2)} ms, p99 ${disk.p99Ms.toFixed(2)} ms`,
   );
 
+  const slack = await startProcess("slack-api", {});
   const servers = {
     ceiling: await startProcess("bare-server", {}),
-    empty: await startProcess("tollgate", tollgateEnv(emptyDb, SECRET)),
-    full: await startProcess("tollgate", tollgateEnv(fullDb, SECRET)),
+    empty: await startProcess("tollgate", tollgateEnv(emptyDb, SECRET, slack.port)),
+    full: await startProcess("tollgate", tollgateEnv(fullDb, SECRET, slack.port)),
   };
   const samples: Record<keyof typeof servers, LoadSample[]> = { ceiling: [], empty: [], full: [] };
   const bodies = signedBodies(Math.floor(Date.now() / 1000));
@@ -58,6 +61,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
+    await slack.stop();
   }
   const ceiling = summarise(samples.ceiling);
   const empty = summarise(samples.empty);

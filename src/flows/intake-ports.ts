@@ -4,7 +4,7 @@
  * turn in SQLite) and resolves only once they are on disk.
  */
 import type { DeploymentStatus, EvidenceKind, EvidenceStatus } from "../domain/evidence.js";
-import type { ChangeBus, Clock } from "./ports.js";
+import type { AuditEntryInput, ChangeBus, Clock } from "./ports.js";
 
 /** What a payload says about an artifact; `digest` or `commit` (or both) is present. */
 export interface ArtifactClaim {
@@ -87,6 +87,8 @@ export interface IntakeTx {
     receivedAt: Date;
   }): string;
   newId(prefix: string): string;
+  /** Appends to the audit ledger (SPEC §7) in this request's transaction: both or neither. */
+  appendAudit(entry: AuditEntryInput, at: Date): void;
 }
 
 export interface IntakeStore {

@@ -81,7 +81,7 @@ async function recordGithubDeployment(
   if (typeof target === "string") return { status: "ignored", reason: target };
   const { environment, status, deployedAt, url } = intent;
   const deployment = { environment, artifact: target, status, deployedAt, url };
-  return accepted(await recordDeployment(deps, { deployment, delivery }));
+  return accepted(await recordDeployment(deps, { deployment, delivery, source: "github" }));
 }
 
 /** The artifact being deployed, or why it cannot be told. */

@@ -9,7 +9,7 @@ import { type GithubDeps, recordGithubEvent } from "../../flows/record-github-ev
 import { mapGithubEvent } from "./github-mapping.js";
 import { verifyGithub } from "./github-signature.js";
 import { parseStrictJson } from "./parse-json.js";
-import { declaredTooLarge, lingerAndClose, MIB, readBody, tooLarge } from "./read-body.js";
+import { declaredTooLarge, discardRestOfBody, MIB, readBody, tooLarge } from "./read-body.js";
 import { errorResponse, type Issue, invalidPayload, sendJson } from "./respond.js";
 import type { HttpServer, RequestContext } from "./server.js";
 
@@ -50,9 +50,8 @@ async function handleGithub(
     const { status, body } = errorResponse(error);
     if (status >= 500) ctx.log.error({ err: error }, "github webhook failed");
     else ctx.log.info({ code: body.error, event: req.headers["x-github-event"] }, "github webhook refused");
-    const early = !req.complete;
-    sendJson(res, status, body, early ? { connection: "close" } : {});
-    if (early) lingerAndClose(req);
+    sendJson(res, status, body);
+    discardRestOfBody(req);
   } finally {
     http.metrics.ingestLatency.labels("github").observe((performance.now() - ctx.startedAt) / 1000);
   }

@@ -6,8 +6,9 @@ import type {
   IntakeOutcome,
   SnapshotInput,
 } from "../../flows/intake-ports.js";
+import { fastEvidence } from "./fast-evidence.js";
 import type { Issue } from "./respond.js";
-import { type EvidencePayload, type PayloadSchemas, toIssues } from "./schemas.js";
+import { type EvidencePayload, MAX_BATCH, type PayloadSchemas, toIssues } from "./schemas.js";
 
 export type Validated<T> = { ok: true; input: T } | { ok: false; issues: Issue[] };
 
@@ -28,6 +29,9 @@ export function intakeValidators(schemas: PayloadSchemas) {
   return {
     evidence(value: unknown): Validated<Omit<EvidenceRequest, "delivery">> {
       const batch = typeof value === "object" && value !== null && !Array.isArray(value) && "items" in value;
+      const fast = batch ? fastBatch(value) : fastEvidence(value);
+      if (fast !== undefined)
+        return { ok: true, input: { batch, items: Array.isArray(fast) ? fast : [fast] } };
       if (batch) {
         return check(schemas.evidenceBatch, value, (data) => ({
           batch,
@@ -67,7 +71,7 @@ function check<S extends z.ZodType, T>(
     : { ok: false, issues: toIssues(result.error) };
 }
 
-function toEvidenceInput(e: EvidencePayload): EvidenceInput {
+export function toEvidenceInput(e: EvidencePayload): EvidenceInput {
   return {
     artifact: e.artifact,
     kind: e.kind,
@@ -79,4 +83,19 @@ function toEvidenceInput(e: EvidencePayload): EvidenceInput {
     observedAt: e.observed_at,
     detailsJson: e.details,
   };
+}
+
+/** A batch whose every item takes the fast path (fast-evidence.ts), or undefined: ask zod. */
+function fastBatch(value: object): EvidenceInput[] | undefined {
+  const keys = Object.keys(value);
+  const { items } = value as { items?: unknown };
+  if (keys.length !== 1 || !Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH)
+    return undefined;
+  const out: EvidenceInput[] = [];
+  for (const item of items) {
+    const input = fastEvidence(item);
+    if (input === undefined) return undefined;
+    out.push(input);
+  }
+  return out;
 }

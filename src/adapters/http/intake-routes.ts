@@ -9,7 +9,7 @@ import type { IntakeOutcome } from "../../flows/intake-ports.js";
 import type { Clock } from "../../flows/ports.js";
 import { type IntakeHandlers, intakeValidators, type Validated } from "./intake-payloads.js";
 import { parseStrictJson } from "./parse-json.js";
-import { declaredTooLarge, lingerAndClose, MIB, readBody, tooLarge } from "./read-body.js";
+import { declaredTooLarge, discardRestOfBody, MIB, readBody, tooLarge } from "./read-body.js";
 import { errorResponse, type Issue, invalidPayload, sendJson } from "./respond.js";
 import { createPayloadSchemas } from "./schemas.js";
 import type { HttpServer, RequestContext } from "./server.js";
@@ -87,10 +87,8 @@ async function handleIntake(
     const { status, body } = errorResponse(error);
     if (status >= 500) ctx.log.error({ err: error }, "intake failed");
     else ctx.log.info({ code: body.error }, "intake refused");
-    // Answered before the body was read: close the connection rather than parse what follows.
-    const early = !req.complete;
-    sendJson(res, status, body, early ? { connection: "close" } : {});
-    if (early) lingerAndClose(req);
+    sendJson(res, status, body);
+    discardRestOfBody(req);
   } finally {
     http.metrics.ingestLatency.labels(route.name).observe((performance.now() - ctx.startedAt) / 1000);
   }

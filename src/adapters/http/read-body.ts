@@ -52,19 +52,33 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /**
- * After answering before the body was read (413, 415, 401 on a huge body), drain a bounded amount
- * so the client reads our answer instead of a connection reset, then drop the connection.
- * Like nginx's lingering close; the bytes are discarded, never buffered.
+ * After answering before the body was read (413, 415, 401 on a huge body), discard a bounded
+ * amount of what the client is still sending, so it reads our answer instead of a connection
+ * reset; past the bounds the socket is dropped. This is nginx's lingering close: when the answer
+ * ends the connection (the client sent `Connection: close`, or we are stopping), Node destroys the
+ * socket right after writing it, and closing with unread bytes makes the kernel send RST, which
+ * throws away the answer in the client's buffer (seen with 5 MiB bodies sent in one write).
+ * So the close waits until the client has finished sending or the bounds are reached.
  */
-export function lingerAndClose(req: IncomingMessage, maxBytes = 16 * MIB, maxMs = 2000): void {
+export function discardRestOfBody(req: IncomingMessage, maxBytes = 16 * MIB, maxMs = 2000): void {
   if (req.complete) return;
+  const socket = req.socket;
+  const destroySoon = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (req.complete) destroySoon();
+    else {
+      socket.end();
+      req.once("end", () => socket.destroy());
+    }
+  };
   let seen = 0;
-  const timer = setTimeout(() => req.socket.destroy(), maxMs);
+  const timer = setTimeout(() => socket.destroy(), maxMs);
   timer.unref();
   req.on("data", (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > maxBytes) req.socket.destroy();
+    if (seen > maxBytes) socket.destroy();
   });
+  req.on("end", () => clearTimeout(timer));
   req.on("close", () => clearTimeout(timer));
   req.resume();
 }

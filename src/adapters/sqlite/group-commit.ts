@@ -36,6 +36,8 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
   const { onCommit, barrier } = options;
   let queue: Job<C>[] = [];
   let scheduled = false;
+  /** A barrier is running: new work waits for it (see commit). */
+  let syncing = false;
   /** Batches committed but not yet settled (waiting for the barrier). */
   const settling = new Set<Promise<void>>();
   let flushed: Promise<void> | undefined;
@@ -69,6 +71,10 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
     }
   }
 
+  function flushScheduled(): void {
+    if (scheduled && !syncing) flush();
+  }
+
   function flush(): void {
     scheduled = false;
     const jobs = queue;
@@ -92,6 +98,7 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
   }
 
   function awaitBarrier(sync: WalSync, jobs: Job<C>[], outcomes: Outcome[]): void {
+    syncing = true;
     const done: Promise<void> = sync().then(
       () => settle(jobs, outcomes),
       // Not known to be on disk: nobody is told it was stored (a retry is a duplicate at worst).
@@ -100,7 +107,12 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
       },
     );
     settling.add(done);
-    void done.finally(() => settling.delete(done));
+    void done.finally(() => {
+      settling.delete(done);
+      syncing = false;
+      // Everything that queued up meanwhile becomes the next commit.
+      if (queue.length > 0) flush();
+    });
   }
 
   return {
@@ -109,7 +121,10 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
-          setImmediate(flush);
+          // NOTE: while the barrier syncs, new work waits and joins the next commit when it is
+          // done: it could not be answered before a later sync anyway, and one bigger commit
+          // writes fewer WAL pages than several small ones.
+          if (!syncing) setImmediate(flushScheduled);
         }
       });
     },

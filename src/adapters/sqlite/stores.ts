@@ -6,6 +6,7 @@ import type { IntakeStore, IntakeTx } from "../../flows/intake-ports.js";
 import type { DeploymentHistoryReader, LatestEvidenceReader } from "../../flows/ports.js";
 import type { LockRepository } from "../../flows/promotion-ports.js";
 import { type ArtifactStore, createArtifactStore } from "./artifact-store.js";
+import { createAuditStore } from "./audit-store.js";
 import { createDeliveryStore, type DeliveryStore } from "./delivery-store.js";
 import { createDeploymentHistoryStore } from "./deployment-history-store.js";
 import { createDeploymentStore, type DeploymentStore } from "./deployment-store.js";
@@ -45,6 +46,7 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
   const locks = createLockStore(db);
   const snapshots = createSnapshotStore(db);
   const deliveries = createDeliveryStore(db);
+  const audit = createAuditStore(db);
   const tx: IntakeTx = {
     priorDelivery: deliveries.prior,
     recordDelivery: deliveries.record,
@@ -54,12 +56,9 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     insertDeployment: deployments.insert,
     insertSnapshot: snapshots.insert,
     newId: (prefix) => newId(prefix),
+    appendAudit: (entry, at) => void audit.append(entry, at),
   };
-  const barrier = process.env.NOBARRIER
-    ? undefined
-    : options.barrier === false
-      ? undefined
-      : (options.barrier ?? createWalSync(db));
+  const barrier = options.barrier === false ? undefined : (options.barrier ?? createWalSync(db));
   const intake = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
   return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake };
 }

@@ -1,9 +1,11 @@
 /**
  * Cards and the durable Slack outbox in SQLite (migration 0002). Every method is one short
  * statement or transaction and returns before any Slack call is made: the worker reads a row,
- * calls Slack with no transaction open, then records the result.
+ * calls Slack with no transaction open, then records the result. Writers run their methods
+ * inside `write()` (slack-writer.ts): one batched transaction per turn, synced off the event loop.
  */
 import type Database from "better-sqlite3";
+import { type Barrier, createSlackWriter } from "./slack-writer.js";
 
 export type OutboxKind = "post_card" | "update_card" | "thread_reply" | "post_message";
 
@@ -76,8 +78,9 @@ const toRow = (r: RawRow): OutboxRow => ({
 
 export type SlackStore = ReturnType<typeof createSlackStore>;
 
-export function createSlackStore(db: Database.Database) {
+export function createSlackStore(db: Database.Database, options: { barrier?: Barrier | undefined } = {}) {
   const q = prepare(db);
+  const writer = createSlackWriter(db, options.barrier);
   const getCard = (digest: string, environment: string): CardRow | undefined => {
     const raw = q.getCard.get(digest, environment) as RawCard | undefined;
     return raw ? toCard(raw) : undefined;
@@ -113,6 +116,10 @@ export function createSlackStore(db: Database.Database) {
   );
 
   return {
+    write: writer.write,
+    durable: writer.durable,
+    pendingWrites: writer.pending,
+    settled: writer.settled,
     getCard,
     cardsFor(digest: string): CardRow[] {
       return (q.cardsFor.all(digest) as RawCard[]).map(toCard);
@@ -160,6 +167,13 @@ export function createSlackStore(db: Database.Database) {
     },
     markDead(id: number, error: string, now: number): void {
       q.dead.run(error, now, id);
+    },
+    /**
+     * Artifacts whose evidence or deployments arrived since `since` (among the newest `limit` rows
+     * of each): their cards may have a render that a crash lost while it was only marked in memory.
+     */
+    recentlyChangedDigests(since: number, limit: number): string[] {
+      return (q.recentlyChanged.all(limit, since, limit, since) as { digest: string }[]).map((r) => r.digest);
     },
     pendingCount(): number {
       return (q.pendingCount.get() as { n: number }).n;
@@ -216,6 +230,12 @@ function prepare(db: Database.Database) {
     dead: db.prepare(
       "UPDATE slack_outbox SET state = 'dead', last_error = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
     ),
+    recentlyChanged: db.prepare(`SELECT COALESCE(e.digest, a.digest) AS digest
+      FROM (SELECT digest, commit_sha, received_at FROM evidence ORDER BY seq DESC LIMIT ?) e
+      LEFT JOIN artifacts a ON e.digest IS NULL AND a.commit_sha = e.commit_sha
+      WHERE e.received_at >= ? AND COALESCE(e.digest, a.digest) IS NOT NULL
+      UNION SELECT digest FROM (SELECT digest, received_at FROM deployments ORDER BY seq DESC LIMIT ?)
+      WHERE received_at >= ?`),
     pendingCount: db.prepare("SELECT COUNT(*) AS n FROM slack_outbox WHERE state = 'pending'"),
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * Writes of the card store and the outbox, batched and kept off the event loop's disk path.
+ *
+ * Every write queued in one event-loop turn runs in one transaction (each in its own SAVEPOINT,
+ * so one failing write rolls back alone). With a `barrier` (an fdatasync of the WAL on the thread
+ * pool, as intake uses) the transaction commits at synchronous=NORMAL and each write's promise
+ * resolves only once the barrier has synced it; without one it commits at the connection's level.
+ *
+ * NOTE: callers act on a write only after its promise resolves, which is what keeps the outbox
+ * exactly-once across a power cut: a pending row is on disk before the worker may send it
+ * (`durable()`), and a posted card's ts is on disk before its line sends the next update.
+ */
+import type Database from "better-sqlite3";
+
+export type Barrier = () => Promise<void>;
+
+interface Job {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export type SlackWriter = ReturnType<typeof createSlackWriter>;
+
+export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
+  let queue: Job[] = [];
+  let scheduled = false;
+  /** Commits whose barrier has not returned yet. */
+  const syncing = new Set<Promise<void>>();
+  let inFlight = 0;
+  const one = db.transaction((work: () => unknown) => work());
+  const all = db.transaction((jobs: Job[]): Outcome[] =>
+    jobs.map((job) => {
+      try {
+        return { ok: true, value: one(job.work) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+  const level = db.pragma("synchronous", { simple: true }) as number;
+  const relax = barrier ? db.prepare("PRAGMA synchronous = NORMAL") : undefined;
+  const restore = barrier ? db.prepare(`PRAGMA synchronous = ${level}`) : undefined;
+
+  function run(jobs: Job[]): Outcome[] {
+    relax?.run();
+    try {
+      return all.immediate(jobs);
+    } finally {
+      restore?.run();
+    }
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const jobs = queue;
+    queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = run(jobs);
+    } catch (error) {
+      finish(jobs, () => jobs.forEach((job) => job.reject(error)));
+      return;
+    }
+    if (!barrier) {
+      finish(jobs, () => settle(jobs, outcomes));
+      return;
+    }
+    const done = barrier().then(
+      () => finish(jobs, () => settle(jobs, outcomes)),
+      // Not known to be on disk: nobody may act on it (a later write or the start-up reconcile redoes it).
+      (error: unknown) => finish(jobs, () => jobs.forEach((job) => job.reject(error))),
+    );
+    syncing.add(done);
+    void done.finally(() => syncing.delete(done));
+  }
+
+  function finish(jobs: Job[], settleAll: () => void): void {
+    inFlight -= jobs.length;
+    settleAll();
+  }
+
+  return {
+    /** Runs `work` in the next batch; resolves with its result once it is committed and durable. */
+    write<T>(work: () => T): Promise<T> {
+      inFlight++;
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    /** Resolves once every commit made so far is durable (rows visible now are safe to act on). */
+    durable(): Promise<void> {
+      if (syncing.size === 0) return Promise.resolve();
+      return Promise.allSettled([...syncing]).then(() => undefined);
+    },
+    /** Writes queued or waiting for their barrier. */
+    pending: (): number => inFlight,
+    /** Resolves when every write queued so far has settled (stop, before the database closes). */
+    async settled(): Promise<void> {
+      while (inFlight > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.allSettled([...syncing]);
+      }
+    },
+  };
+}
+
+function settle(jobs: Job[], outcomes: Outcome[]): void {
+  jobs.forEach((job, i) => {
+    const outcome = outcomes[i] as Outcome;
+    if (outcome.ok) job.resolve(outcome.value);
+    else job.reject(outcome.error);
+  });
+}
