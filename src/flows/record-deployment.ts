@@ -50,6 +50,8 @@ function ledgerEntry(request: DeploymentRequest, id: string, deployedAt: Date): 
     subject: deployment.environment,
     data: {
       id,
+      environment: deployment.environment,
+      name: deployment.artifact.name,
       digest: deployment.artifact.digest,
       status: deployment.status,
       deployed_at: deployedAt.toISOString(),

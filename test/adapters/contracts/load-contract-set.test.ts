@@ -77,7 +77,7 @@ describe("example contracts", () => {
       after: "staging",
       channel: "C0TGPROD01",
       timezone: "Europe/Berlin",
-      artifact: { sameAs: "staging", soakMs: 10 * 60_000, maxAgeMs: 30 * 86_400_000 },
+      artifact: { sameAs: "staging", soakMs: 2 * 60_000, maxAgeMs: 30 * 86_400_000 },
       evidence: [
         { kind: "test", name: "unit" },
         { kind: "test", name: "e2e", environment: "staging", maxAgeMs: 72 * 3_600_000, minTotal: 1 },
