@@ -131,7 +131,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     databasePath: databasePathFrom(e.DATABASE_URL),
     contractsDir: e.CONTRACTS_DIR ?? "./contracts",
-    host: e.HOST ?? "0.0.0.0",
+    // NOTE: the sandbox has no Slack signatures and a generated webhook secret it shows on its page,
+    // so by default only this machine reaches it; SPEC §1's 0.0.0.0 stays the default with Slack.
+    host: e.HOST ?? (mode === "sandbox" ? "127.0.0.1" : "0.0.0.0"),
     port: e.PORT === undefined ? 3000 : Number(e.PORT),
     webhookSecrets: e.TOLLGATE_WEBHOOK_SECRETS,
     apiTokens: e.TOLLGATE_API_TOKENS,

@@ -35,7 +35,8 @@ export type ErrorCode =
   | "audit_chain_broken"
   | "drift_not_configured"
   | "invalid_reference"
-  | "invalid_request";
+  | "invalid_request"
+  | "origin_not_allowed";
 
 export class CodedError extends Error {
   readonly code: ErrorCode;

@@ -86,24 +86,62 @@ export function mayReject(contract: Contract, actor: Actor): Decision {
   };
 }
 
+/** The id Tollgate acts under (automatic rollback, expiry, hand-off) in locks and the ledger. */
+export const TOLLGATE_ACTOR = "tollgate";
+
+/** Whether an environment names approvers at all; without any, its requesters stand in for them. */
+export function hasApprovers(contract: Contract): boolean {
+  return contract.approvals !== undefined && contract.approvals.approvers.length > 0;
+}
+
+export interface LockContext {
+  /** Who set the lock now on the target, if any: locking over it replaces it, unlocking ends it. */
+  lockedBy?: string | undefined;
+  /** Whether any environment names approvers, and whether the actor is one of them somewhere. */
+  approvers?: { anywhere: boolean; actorIsOne: boolean } | undefined;
+}
+
+function lockRefused(reason: string): Decision {
+  return { allowed: false, code: "lock_not_allowed", reason };
+}
+
 /**
- * Approvers and, when the contract has no approvers, requesters may lock and unlock: the people
- * trusted to let artifacts in are the ones trusted to stop them.
+ * SPEC §5: approvers may lock and unlock. An environment without approvers is locked and unlocked
+ * by its requesters (anyone, when requesters is omitted) — except a lock Tollgate set after an
+ * automatic rollback: lifting that one needs an approver (of any environment, as this one names
+ * none), so the incident's brake is not released by whoever happens to be around. Only when no
+ * environment names approvers do requesters lift it, or nobody could.
  */
-export function mayLock(contract: Contract, actor: Actor): Decision {
-  if (contract.approvals !== undefined && contract.approvals.approvers.length > 0) {
+export function mayLock(contract: Contract, actor: Actor, context: LockContext = {}): Decision {
+  if (hasApprovers(contract)) {
     return isApprover(contract, actor)
       ? { allowed: true }
-      : {
-          allowed: false,
-          code: "lock_not_allowed",
-          reason: `only ${contract.environment}'s approvers may lock or unlock it`,
-        };
+      : lockRefused(`only ${contract.environment}'s approvers may lock or unlock it`);
+  }
+  if (context.lockedBy === TOLLGATE_ACTOR && context.approvers?.anywhere === true) {
+    return context.approvers.actorIsOne
+      ? { allowed: true }
+      : lockRefused(
+          `Tollgate locked ${contract.environment} after an automatic rollback; only an approver may lift it`,
+        );
   }
   const asRequester = mayRequest(contract, actor);
-  return asRequester.allowed
-    ? asRequester
-    : { allowed: false, code: "lock_not_allowed", reason: asRequester.reason };
+  return asRequester.allowed ? asRequester : lockRefused(asRequester.reason);
+}
+
+/**
+ * `lock all` / `unlock all` stop and restart the whole line: an approver of at least one
+ * environment. With no approvers anywhere, someone who may lock every environment.
+ */
+export function mayLockAll(entries: readonly { contract: Contract; actor: Actor }[]): Decision {
+  const guarded = entries.filter((e) => hasApprovers(e.contract));
+  if (guarded.length === 0) {
+    const refused = entries.map((e) => mayLock(e.contract, e.actor)).find((d) => !d.allowed);
+    return refused ?? { allowed: true };
+  }
+  return guarded.some((e) => isApprover(e.contract, e.actor))
+    ? { allowed: true }
+    : lockRefused("only an approver of at least one environment may lock or unlock all");
 }
 
 /**

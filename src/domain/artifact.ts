@@ -2,6 +2,8 @@
 export const ARTIFACT_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}$/;
 export const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export const COMMIT = /^[0-9a-f]{7,40}$/;
+/** A version as users and CI spell it (`1.4.2`, `2026.11.27+build.5`). */
+export const VERSION = /^[A-Za-z0-9._+-]{1,128}$/;
 
 export interface Artifact {
   name: string;
@@ -12,6 +14,25 @@ export interface Artifact {
   url?: string | undefined;
   /** When Tollgate first heard of this digest; `max_age` is measured from here. */
   firstSeenAt: Date;
+}
+
+/**
+ * The shortest abbreviation that may stand for a longer commit. Git's default 7 characters is
+ * unique within one repository, not across all of them: a CI job reporting `commit: abcdef1` must
+ * not credit every artifact of every repository whose commit starts with it.
+ */
+export const MIN_COMMIT_PREFIX = 12;
+
+/**
+ * Two spellings of one commit: equal, or (case aside) the shorter one has at least
+ * MIN_COMMIT_PREFIX characters and starts the longer one.
+ */
+export function sameCommit(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || a.length < 7 || b.length < 7) return false;
+  const [short, long] =
+    a.length <= b.length ? [a.toLowerCase(), b.toLowerCase()] : [b.toLowerCase(), a.toLowerCase()];
+  if (short.length === long.length) return short === long;
+  return short.length >= MIN_COMMIT_PREFIX && long.startsWith(short);
 }
 
 /** Upper-case hex is accepted on input and stored lower-case, so one digest has one spelling. */
@@ -55,5 +76,5 @@ export function parseArtifactRef(text: string): ArtifactRef | undefined {
     const prefix = digestPart(rest);
     return prefix ? { kind: "name_digest", name, digestPrefix: prefix } : undefined;
   }
-  return /^[A-Za-z0-9._+-]{1,128}$/.test(rest) ? { kind: "name_version", name, version: rest } : undefined;
+  return VERSION.test(rest) ? { kind: "name_version", name, version: rest } : undefined;
 }

@@ -2,7 +2,9 @@
  * One check per `evidence:` requirement (SPEC §3.1, §4). Decisions made here:
  * - Evidence counts when it names this digest, or names no digest and this artifact's commit
  *   (commit-scoped). Evidence for another digest of the same commit does not: trust moves with
- *   the artifact, not the code. Evidence observed before the artifact was first seen still counts
+ *   the artifact, not the code. Commits match exactly, or by a prefix of at least 12 hex
+ *   characters (`sameCommit`): a 7-character abbreviation is ambiguous across repositories.
+ *   Evidence observed before the artifact was first seen still counts
  *   (CI often reports before the registry does).
  * - The newest matching evidence wins (observed_at, ties by arrival), so a later failure revokes
  *   a pass and a later pass clears a failure.
@@ -11,22 +13,15 @@
  *   reporter that forgot its counts must not pass a threshold.
  * - `max_age`: exactly `max_age` old is still fresh. Only a pass goes stale; a failure stays failed.
  */
-import { shortDigest } from "./artifact.js";
+import { sameCommit, shortDigest } from "./artifact.js";
 import type { EvidenceRequirement } from "./contract.js";
 import { formatDuration } from "./duration.js";
 import type { Evidence } from "./evidence.js";
 import type { Check, ReadinessFacts } from "./readiness.js";
 
-function commitMatches(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined || a.length < 7 || b.length < 7) return false;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x.length <= y.length ? y.startsWith(x) : x.startsWith(y);
-}
-
 function concerns(evidence: Evidence, facts: ReadinessFacts): boolean {
   if (evidence.digest !== undefined) return evidence.digest === facts.artifact.digest;
-  return commitMatches(evidence.commit, facts.artifact.commit);
+  return sameCommit(evidence.commit, facts.artifact.commit);
 }
 
 export function newestMatching(req: EvidenceRequirement, facts: ReadinessFacts): Evidence | undefined {

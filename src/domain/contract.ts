@@ -4,6 +4,13 @@
  */
 import type { EvidenceKind, EvidenceStatus } from "./evidence.js";
 
+/**
+ * An environment is the file name of its contract (SPEC §2): lower-case letters, digits and `-`,
+ * so it is the same on every file system and in every URL. The one definition: contract files,
+ * `/promote`, the intake API and the GitHub mapping all test against it.
+ */
+export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 export interface EvidenceRequirement {
   kind: EvidenceKind;
   name?: string | undefined;

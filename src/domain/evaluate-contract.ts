@@ -7,7 +7,7 @@
  * not use produces no check; the lock check is always present.
  */
 import { checkApprovals } from "./check-approvals.js";
-import { checkMaxAge, checkSameAs, checkSoak } from "./check-artifact.js";
+import { checkAfter, checkMaxAge, checkSameAs, checkSoak } from "./check-artifact.js";
 import { checkDrift } from "./check-drift.js";
 import { checkEvidence, evidenceCheckIds } from "./check-evidence.js";
 import { checkFreeze, checkLock } from "./check-gates.js";
@@ -24,6 +24,7 @@ export function verdictOf(checks: readonly Check[]): Verdict {
 export function evaluateContract(contract: Contract, facts: ReadinessFacts, now: Date): Readiness {
   const ids = evidenceCheckIds(contract.evidence);
   const checks = [
+    checkAfter(contract, facts),
     checkSameAs(contract, facts),
     checkSoak(contract, facts, now),
     checkMaxAge(contract, facts, now),

@@ -3,7 +3,8 @@
  * text that fits no rule becomes `unknown` with the closest valid command, so a typo gets a
  * correction instead of a usage dump.
  */
-import { type ArtifactRef, parseArtifactRef } from "./artifact.js";
+import { ARTIFACT_NAME, type ArtifactRef, parseArtifactRef } from "./artifact.js";
+import { ENVIRONMENT_NAME } from "./contract.js";
 import { parseDuration } from "./duration.js";
 import { closestVerb, suggestFor } from "./promote-command-suggest.js";
 
@@ -22,9 +23,8 @@ export type PromoteCommandType = PromoteCommand["type"];
 
 export const PROMOTE_VERBS = ["status", "drift", "rollback", "lock", "unlock", "history", "help"] as const;
 
-/** Environment names are contract file names (SPEC §2). */
-export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const ARTIFACT_NAME = /^[a-z0-9][a-z0-9._/-]{0,127}$/;
+/** Environment names are contract file names (SPEC §2): the one rule lives in contract.ts. */
+export { ENVIRONMENT_NAME };
 
 type Parsed = Exclude<PromoteCommand, { type: "unknown" }> | { problem: string };
 
@@ -73,28 +73,31 @@ function parseStatus(args: string[]): Parsed {
 }
 
 function parseDrift(args: string[]): Parsed {
-  const [environment, vs, compareTo, ...rest] = args;
-  if (!isEnvironment(environment)) return { problem: "`drift` takes an environment" };
+  const [envText, vs, compareText, ...rest] = args;
+  const environment = environmentOf(envText);
+  if (environment === undefined) return { problem: "`drift` takes an environment" };
   if (vs === undefined) return { type: "drift", environment };
-  if (vs.toLowerCase() !== "vs" || !isEnvironment(compareTo) || rest.length > 0) {
+  const compareTo = environmentOf(compareText);
+  if (vs.toLowerCase() !== "vs" || compareTo === undefined || rest.length > 0) {
     return { problem: "expected `drift <env> vs <env>`" };
   }
   return { type: "drift", environment, compareTo };
 }
 
 function parseRollback(args: string[]): Parsed {
-  const [name, inWord, environment, ...rest] = args;
+  const [name, inWord, envText, ...rest] = args;
   if (name === undefined || !ARTIFACT_NAME.test(name) || inWord?.toLowerCase() !== "in") {
     return { problem: "expected `rollback <name> in <env>`" };
   }
-  if (!isEnvironment(environment) || rest.length > 0)
-    return { problem: "expected `rollback <name> in <env>`" };
+  const environment = environmentOf(envText);
+  if (environment === undefined || rest.length > 0) return { problem: "expected `rollback <name> in <env>`" };
   return { type: "rollback", name, environment };
 }
 
 function parseLock(args: string[]): Parsed {
-  const [target, ...rest] = args;
-  if (!isEnvironment(target)) return { problem: "`lock` takes an environment (or `all`) and a reason" };
+  const [targetText, ...rest] = args;
+  const target = environmentOf(targetText);
+  if (target === undefined) return { problem: "`lock` takes an environment (or `all`) and a reason" };
   let durationMs: number | undefined;
   if (rest[0]?.toLowerCase() === "for") {
     durationMs = rest[1] === undefined ? undefined : parseDuration(rest[1]);
@@ -105,24 +108,26 @@ function parseLock(args: string[]): Parsed {
   }
   const reason = rest.join(" ");
   if (reason === "") return { problem: "a lock needs a reason, e.g. `lock prod incident 4711`" };
-  const environment = target.toLowerCase() === "all" ? "*" : target;
+  const environment = target === "all" ? "*" : target;
   return durationMs === undefined
     ? { type: "lock", environment, reason }
     : { type: "lock", environment, durationMs, reason };
 }
 
 function parseUnlock(args: string[]): Parsed {
-  const [target, ...rest] = args;
-  if (!isEnvironment(target) || rest.length > 0)
+  const [targetText, ...rest] = args;
+  const target = environmentOf(targetText);
+  if (target === undefined || rest.length > 0)
     return { problem: "`unlock` takes one environment (or `all`)" };
-  return { type: "unlock", environment: target.toLowerCase() === "all" ? "*" : target };
+  return { type: "unlock", environment: target === "all" ? "*" : target };
 }
 
 function parseHistory(args: string[]): Parsed {
-  const [name, inWord, environment, ...rest] = args;
+  const [name, inWord, envText, ...rest] = args;
   if (name === undefined || !ARTIFACT_NAME.test(name)) return { problem: "`history` takes an artifact name" };
   if (inWord === undefined) return { type: "history", name };
-  if (inWord.toLowerCase() !== "in" || !isEnvironment(environment) || rest.length > 0) {
+  const environment = environmentOf(envText);
+  if (inWord.toLowerCase() !== "in" || environment === undefined || rest.length > 0) {
     return { problem: "expected `history <name> [in <env>]`" };
   }
   return { type: "history", name, environment };
@@ -130,7 +135,7 @@ function parseHistory(args: string[]): Parsed {
 
 /** `<artifact> to <env> [because <reason>]`. */
 function parseRequest(words: string[]): Parsed {
-  const [artifactText, to, environment, because, ...reasonWords] = words;
+  const [artifactText, to, envText, because, ...reasonWords] = words;
   const verb = words[0]!.toLowerCase();
   const nearVerb = closestVerb(verb);
   if (artifactText === undefined || to?.toLowerCase() !== "to") {
@@ -140,7 +145,8 @@ function parseRequest(words: string[]): Parsed {
   }
   const artifact = parseArtifactRef(artifactText);
   if (!artifact) return { problem: `\`${artifactText}\` is not an artifact reference` };
-  if (!isEnvironment(environment)) return { problem: "expected an environment after `to`" };
+  const environment = environmentOf(envText);
+  if (environment === undefined) return { problem: "expected an environment after `to`" };
   if (because === undefined) return { type: "request", artifact, artifactText, environment };
   const reason = reasonWords.join(" ");
   if (because.toLowerCase() !== "because" || reason === "") {
@@ -149,6 +155,12 @@ function parseRequest(words: string[]): Parsed {
   return { type: "request", artifact, artifactText, environment, reason };
 }
 
-function isEnvironment(value: string | undefined): value is string {
-  return value !== undefined && ENVIRONMENT_NAME.test(value);
+/**
+ * An environment as typed: lower-cased first, because environment names are lower case and
+ * Slack users type `Prod` as readily as `prod` — refusing that would only annoy. Anything else
+ * the contract file rule refuses (`prod.eu`, `prod_eu`) is not an environment.
+ */
+function environmentOf(value: string | undefined): string | undefined {
+  const lower = value?.toLowerCase();
+  return lower !== undefined && ENVIRONMENT_NAME.test(lower) ? lower : undefined;
 }

@@ -49,6 +49,8 @@ export interface Promotion {
   rollbackOf?: string | undefined;
   expiresAt?: Date | undefined;
   stateChangedAt: Date;
+  /** When it entered `approved`: only deployment reports from then on complete it. */
+  approvedAt?: Date | undefined;
   /** Why it failed / what the deploy hook last said. */
   detail?: string | undefined;
 }

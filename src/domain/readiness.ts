@@ -9,7 +9,7 @@ export type CheckStatus = "passed" | "failed" | "pending" | "stale" | "waiting";
 export type Verdict = "ready" | "waiting" | "blocked";
 
 export interface Check {
-  /** Stable ids: `artifact:same_as`, `artifact:soak`, `artifact:max_age`, `evidence:<name|kind>`,
+  /** Stable ids: `artifact:after`, `artifact:same_as`, `artifact:soak`, `artifact:max_age`, `evidence:<name|kind>`,
    * `drift`, `freeze`, `lock`, `approvals`. */
   id: string;
   status: CheckStatus;
@@ -51,8 +51,16 @@ export interface ReadinessFacts {
   artifact: Artifact;
   /** Evidence for this digest and for its commit, in any order. */
   evidence: Evidence[];
-  /** Deployments into the contract's `artifact.same_as` environment, any order, all digests. */
+  /**
+   * Deployments into the upstream environment (`artifact.same_as`, else `after`), any order,
+   * all digests.
+   */
   upstreamDeployments: Deployment[];
+  /**
+   * Deployments into `after` when `same_as` names another environment (then `upstreamDeployments`
+   * holds `same_as`'s). Omitted otherwise: `after` is then the upstream environment itself.
+   */
+  afterDeployments?: Deployment[] | undefined;
   /** Newest snapshot of this environment and of `drift.compare_to`, when known. */
   snapshots: { here?: Snapshot | undefined; there?: Snapshot | undefined };
   locks: Lock[];

@@ -1,7 +1,8 @@
 /**
  * The deployment report completes a promotion (SPEC §3.2, §3.5): when a `succeeded` deployment of
- * the promotion's digest into its environment arrives after the request, the promotion is
- * `deployed`; a `failed` one makes it `failed`. Driven by the change bus, so intake needs no
+ * the promotion's digest into its environment is reported after the approval, the promotion is
+ * `deployed`; a `failed` one makes it `failed`. Reports from before the approval (a manual deploy
+ * or a failed attempt while people were still deciding) are not this promotion's. Driven by the change bus, so intake needs no
  * knowledge of promotions.
  */
 import { shortDigest } from "../domain/artifact.js";
@@ -15,8 +16,11 @@ type CompleteDeps = Pick<
 >;
 
 function latestReport(deps: CompleteDeps, promotion: Promotion): Deployment | undefined {
+  // NOTE: live promotions have approvedAt (migration 0006 backfills it from the ledger); the
+  // fallback is the approval itself for a row still in `approved`.
+  const since = promotion.approvedAt ?? promotion.stateChangedAt;
   return deps.deployments
-    .deploymentsIn(promotion.environment, promotion.requestedAt)
+    .deploymentsIn(promotion.environment, since)
     .filter((d) => d.digest === promotion.digest && d.status !== "started")
     .sort((a, b) => b.deployedAt.getTime() - a.deployedAt.getTime() || b.sequence - a.sequence)[0];
 }

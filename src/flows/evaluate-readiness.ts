@@ -5,7 +5,7 @@
  * the two newest snapshots. `evaluateAll` shares environment-wide facts across artifacts.
  */
 import type { Artifact } from "../domain/artifact.js";
-import { upstreamEnvironment } from "../domain/check-artifact.js";
+import { separateAfterEnvironment, upstreamEnvironment } from "../domain/check-artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { evaluateContract } from "../domain/evaluate-contract.js";
 import type { Deployment, Evidence, Snapshot } from "../domain/evidence.js";
@@ -80,10 +80,19 @@ export function createReadinessService(deps: ReadinessDeps): FullReadinessServic
     return pass.snapshots.get(environment);
   }
 
+  /**
+   * Deployments into the upstream environment (`same_as`, else `after`), read when a clause needs
+   * them: `same_as`, `soak`, or `after` alone (`artifact:after`).
+   */
   function upstreamDeployments(contract: Contract, artifact: Artifact, pass: Pass): Deployment[] {
     const env = upstreamEnvironment(contract);
-    const needed = contract.artifact.sameAs !== undefined || contract.artifact.soakMs !== undefined;
-    if (env === undefined || !needed) return [];
+    const { sameAs, soakMs } = contract.artifact;
+    const needed = sameAs !== undefined || soakMs !== undefined || contract.after !== undefined;
+    return env === undefined || !needed ? [] : deploymentsOf(env, artifact, pass);
+  }
+
+  /** This digest's latest success in `env` and what replaced it; or what runs there instead. */
+  function deploymentsOf(env: string, artifact: Artifact, pass: Pass): Deployment[] {
     if (pass.upstream) return byName(pass.upstream, env).get(artifact.name) ?? [];
     const latest = deps.deployments.latestSuccessOf(artifact.digest, env);
     if (latest === undefined) {
@@ -118,10 +127,12 @@ export function createReadinessService(deps: ReadinessDeps): FullReadinessServic
     promotion: PromotionFact | undefined,
   ): ReadinessFacts {
     const drift = contract.drift;
+    const after = separateAfterEnvironment(contract);
     return {
       artifact,
       evidence: contract.evidence.length > 0 ? evidence() : [],
       upstreamDeployments: upstreamDeployments(contract, artifact, pass),
+      afterDeployments: after === undefined ? undefined : deploymentsOf(after, artifact, pass),
       snapshots: drift
         ? { here: snapshotOf(pass, contract.environment), there: snapshotOf(pass, drift.compareTo) }
         : {},

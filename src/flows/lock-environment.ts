@@ -1,8 +1,9 @@
 /**
- * `/promote lock <env> [for <duration>] <reason>`, `unlock <env>`, `lock all` (SPEC §5). Only
- * approvers lock and unlock; `all` needs someone who may lock every environment.
+ * `/promote lock <env> [for <duration>] <reason>`, `unlock <env>`, `lock all` (SPEC §5). Who may is
+ * `mayLock` / `mayLockAll`: approvers; requesters where an environment names no approvers, except
+ * for the lock an automatic rollback set; `all` needs an approver of at least one environment.
  */
-import { mayLock } from "../domain/approval-policy.js";
+import { hasApprovers, isApprover, mayLock, mayLockAll, TOLLGATE_ACTOR } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";
 import type { Lock } from "../domain/readiness.js";
@@ -13,16 +14,45 @@ type LockDeps = Pick<PromotionDeps, "contracts" | "groups" | "locks" | "audit" |
 
 async function authorise(deps: LockDeps, userId: string, environment: string | "*"): Promise<Contract[]> {
   const set = deps.contracts.current();
-  const contracts = environment === "*" ? [...set.contracts.values()] : [contractFor(deps, environment)];
-  for (const contract of contracts) {
-    const actor = await resolveActor(deps, userId, [contract.approvals?.approvers, contract.requesters]);
-    const decision = mayLock(contract, actor);
-    if (!decision.allowed) {
-      const what = environment === "*" ? "stop the line (lock all)" : `lock or unlock ${environment}`;
-      throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+  const what = environment === "*" ? "stop the line (lock all)" : `lock or unlock ${environment}`;
+  if (environment === "*") {
+    const contracts = [...set.contracts.values()];
+    const entries = [];
+    for (const contract of contracts) {
+      entries.push({
+        contract,
+        actor: await resolveActor(deps, userId, [contract.approvals?.approvers, contract.requesters]),
+      });
     }
+    const decision = mayLockAll(entries);
+    if (!decision.allowed)
+      throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+    return contracts;
   }
-  return contracts;
+  const contract = contractFor(deps, environment);
+  const actor = await resolveActor(deps, userId, [contract.approvals?.approvers, contract.requesters]);
+  const lockedBy = deps.locks
+    .activeLocks(environment, deps.clock.now())
+    .find((lock) => lock.environment === environment)?.lockedBy;
+  const approvers =
+    lockedBy === TOLLGATE_ACTOR && !hasApprovers(contract) ? await approverAnywhere(deps, userId) : undefined;
+  const decision = mayLock(contract, actor, { lockedBy, approvers });
+  if (!decision.allowed)
+    throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+  return [contract];
+}
+
+/** Whether any environment names approvers, and whether this user is one of them in any. */
+async function approverAnywhere(
+  deps: LockDeps,
+  userId: string,
+): Promise<{ anywhere: boolean; actorIsOne: boolean }> {
+  const guarded = [...deps.contracts.current().contracts.values()].filter(hasApprovers);
+  for (const contract of guarded) {
+    if (isApprover(contract, await resolveActor(deps, userId, [contract.approvals?.approvers])))
+      return { anywhere: true, actorIsOne: true };
+  }
+  return { anywhere: guarded.length > 0, actorIsOne: false };
 }
 
 function announce(deps: LockDeps, environment: string | "*", contracts: Contract[]): void {

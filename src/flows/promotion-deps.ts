@@ -139,7 +139,13 @@ export function moveTo(
     },
     at,
   );
-  return { ...promotion, state: next, stateChangedAt: at, detail: detail ?? promotion.detail };
+  return {
+    ...promotion,
+    state: next,
+    stateChangedAt: at,
+    approvedAt: next === "approved" ? at : promotion.approvedAt,
+    detail: detail ?? promotion.detail,
+  };
 }
 
 /** Slack is a view of the ledger: a failed post is logged, never undoes what was committed. */

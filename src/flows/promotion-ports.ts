@@ -38,7 +38,8 @@ export interface LockRepository {
   releaseExpired(now: Date): Lock[];
 }
 
-export type OutboxState = "pending" | "in_flight" | "handed_off" | "dead";
+/** `cancelled`: the promotion left `approved` (deployed by pull, failed, …) before it was sent. */
+export type OutboxState = "pending" | "in_flight" | "handed_off" | "dead" | "cancelled";
 
 export interface OutboxItem {
   promotionId: string;
@@ -54,8 +55,9 @@ export interface OutboxItem {
 export interface DeployHookOutbox {
   enqueue(item: { promotionId: string; url: string; secretEnv: string; body: string }, now: Date): void;
   /**
-   * Claims due items (pending, or in_flight left behind by a crash) and marks them in_flight
-   * with `attempts + 1`; `leaseMs` stops two ticks in one process sending the same item at once.
+   * Claims due items (pending, or in_flight left behind by a crash) whose promotion is still
+   * `approved` and marks them in_flight with `attempts + 1`; `leaseMs` stops two ticks in one
+   * process sending the same item at once. Due items whose promotion moved on are `cancelled`.
    */
   claimDue(now: Date, limit: number, leaseMs: number): OutboxItem[];
   markHandedOff(promotionId: string, at: Date): boolean;

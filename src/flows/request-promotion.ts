@@ -126,7 +126,25 @@ export function openPromotion(
   now: Date,
   options: { autoApprove?: boolean } = {},
 ): RequestOutcome {
-  const { superseded, current, enqueued } = deps.tx.immediate(() => {
+  const opened = openPromotionInTx(deps, contract, promotion, now, options);
+  return announceOpened(deps, contract, promotion, opened);
+}
+
+export interface Opened {
+  superseded: Promotion[];
+  current: Promotion;
+  enqueued: boolean;
+}
+
+/** The writes of `openPromotion` in one transaction (nested in the caller's, if any); announce after commit. */
+export function openPromotionInTx(
+  deps: PromotionDeps,
+  contract: Contract,
+  promotion: Promotion,
+  now: Date,
+  options: { autoApprove?: boolean } = {},
+): Opened {
+  return deps.tx.immediate(() => {
     // NOTE: per artifact name: services promoted independently must not cancel each other.
     const older = deps.promotions
       .inEnvironment(contract.environment, ["requested"], 1_000)
@@ -172,6 +190,15 @@ export function openPromotion(
       enqueued: scheduleExecution(deps, approved, contract, [], now),
     };
   });
+}
+
+/** After commit: wake the sender, tell the threads. Slack never undoes what was committed. */
+export function announceOpened(
+  deps: PromotionDeps,
+  contract: Contract,
+  promotion: Promotion,
+  { superseded, current, enqueued }: Opened,
+): RequestOutcome {
   if (enqueued) deps.onEnqueued?.();
   for (const old of superseded)
     notify(deps, old, `Superseded by a newer request (${shortDigest(promotion.digest)}).`);

@@ -1,13 +1,16 @@
 /**
  * Rollback (SPEC §4 `rollback`, §5): `/promote rollback <name> in <env>` proposes promoting the
- * last artifact that satisfied the environment's contract — the newest earlier deployed promotion,
- * else the newest earlier succeeded deployment. A rollback is a promotion of kind `rollback`: it
+ * last artifact that satisfied the environment's contract — walking the environment's succeeded
+ * deployments of that name back from when the current digest started running, the first other
+ * digest, skipping any a rollback already moved away from (rolling back twice must not return to
+ * the artifact the first rollback escaped). A rollback is a promotion of kind `rollback`: it
  * needs the same approvals, but it is not held by locks, freezes or re-evaluation, because it
  * returns to something that already passed and is how an incident is ended.
  */
 
 import { isApprover, mayRequest } from "../domain/approval-policy.js";
 import { type Artifact, shortDigest } from "../domain/artifact.js";
+import type { Deployment } from "../domain/evidence.js";
 import type { Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.js";
@@ -26,15 +29,21 @@ export function rollbackTarget(
   name: string,
   environment: string,
 ): RollbackTarget {
+  // Newest first: what this environment ran, one succeeded deployment of this name at a time.
   const running = deps.deployments
     .deploymentsIn(environment)
     .filter((d) => d.name === name && d.status === "succeeded")
-    .sort((a, b) => b.deployedAt.getTime() - a.deployedAt.getTime() || b.sequence - a.sequence);
+    .reverse();
   const current = running[0]?.digest;
-  const promoted = deps.promotions.history(name, environment, 200).filter((p) => p.state === "deployed");
+  const promoted = deps.promotions.history(name, environment, 1_000).filter((p) => p.state === "deployed");
   const rollbackOf = promoted.find((p) => p.digest === current)?.id;
-  const candidates = [...promoted.map((p) => p.digest), ...running.map((d) => d.digest)];
-  const digest = candidates.find((d) => d !== current);
+  const rolledBack = rolledBackDeployments(running, promoted);
+  // Only what ran before the current digest started running, and never what a rollback left.
+  const started = running.findIndex((d) => d.digest !== current);
+  const digest =
+    started < 0
+      ? undefined
+      : running.slice(started).find((d) => d.digest !== current && !rolledBack.has(d.id))?.digest;
   const artifact = digest === undefined ? undefined : deps.artifacts.getArtifact(digest);
   if (!artifact) {
     throw new CodedError(
@@ -43,6 +52,28 @@ export function rollbackTarget(
     );
   }
   return { artifact, currentDigest: current, rollbackOf };
+}
+
+/**
+ * Deployments a rollback moved away from: for each deployed rollback, the run of one digest just
+ * before the deployment that completed it (its digest's first success after the approval).
+ * `running` is newest first.
+ */
+function rolledBackDeployments(running: readonly Deployment[], promoted: readonly Promotion[]): Set<string> {
+  const left = new Set<string>();
+  for (const rollback of promoted.filter((p) => p.kind === "rollback")) {
+    const since = (rollback.approvedAt ?? rollback.requestedAt).getTime();
+    let at = -1;
+    running.forEach((d, i) => {
+      if (d.digest === rollback.digest && d.deployedAt.getTime() >= since) at = i;
+    });
+    if (at < 0) continue;
+    let i = at + 1;
+    while (running[i]?.digest === rollback.digest) i++;
+    const from = running[i]?.digest;
+    for (; running[i] !== undefined && running[i]?.digest === from; i++) left.add(running[i]!.id);
+  }
+  return left;
 }
 
 export async function requestRollback(

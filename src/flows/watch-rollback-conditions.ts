@@ -4,16 +4,18 @@
  * card's thread (`propose`) or rolls back at once and, with `lock: true`, locks the environment
  * (`auto`). Each promotion triggers at most once.
  */
+import { TOLLGATE_ACTOR } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract, RollbackCondition } from "../domain/contract.js";
 import type { Evidence } from "../domain/evidence.js";
 import type { Promotion } from "../domain/promotion.js";
+import { isCodedError } from "../errors.js";
 import { applyLock } from "./lock-environment.js";
 import type { EvidenceReader } from "./ports.js";
 import { notify, type PromotionDeps } from "./promotion-deps.js";
 import type { RollbackTriggerStore } from "./promotion-ports.js";
-import { openPromotion } from "./request-promotion.js";
-import { rollbackPromotion, rollbackTarget } from "./rollback.js";
+import { announceOpened, type Opened, openPromotionInTx } from "./request-promotion.js";
+import { type RollbackTarget, rollbackPromotion, rollbackTarget } from "./rollback.js";
 
 export interface RollbackWatchDeps extends PromotionDeps {
   evidence: EvidenceReader;
@@ -64,6 +66,12 @@ export function checkRollbackConditions(deps: RollbackWatchDeps, digests: readon
   return fired;
 }
 
+/**
+ * Records the trigger and, for `auto`, the lock and the rollback promotion in ONE transaction: a
+ * crash or throw half-way leaves nothing recorded, so the next matching report tries again
+ * (a recorded trigger alone would refuse every retry and the rollback would never happen).
+ * Thread events go out after the commit.
+ */
 function fire(
   deps: RollbackWatchDeps,
   contract: Contract,
@@ -73,16 +81,9 @@ function fire(
   const policy = contract.rollback!;
   const now = deps.clock.now();
   const why = `\`${evidence.name}\` ${evidence.status} ${evidence.url ? `(<${evidence.url}|report>) ` : ""}after ${promotion.artifactName} ${shortDigest(promotion.digest)} entered ${contract.environment}`;
-  const first = deps.tx.immediate(() => {
-    if (
-      !deps.triggers.record({
-        promotionId: promotion.id,
-        evidenceId: evidence.id,
-        action: policy.action,
-        at: now,
-      })
-    )
-      return false;
+  const outcome = deps.tx.immediate(() => {
+    const trigger = { promotionId: promotion.id, evidenceId: evidence.id, action: policy.action, at: now };
+    if (!deps.triggers.record(trigger)) return { fired: false } as const;
     deps.audit.append(
       {
         actor: "tollgate",
@@ -92,9 +93,10 @@ function fire(
       },
       now,
     );
-    return true;
+    const auto = policy.action === "auto" ? autoRollback(deps, contract, promotion, why, now) : {};
+    return { fired: true, ...auto } as const;
   });
-  if (!first) return false;
+  if (!outcome.fired) return false;
   if (policy.action === "propose") {
     // The card shows a Roll back button while `triggers.proposedFor` says so; the thread says why.
     notify(
@@ -104,39 +106,46 @@ function fire(
     );
     return true;
   }
-  autoRollback(deps, contract, promotion, why, now);
+  if (outcome.opened) announceOpened(deps, contract, outcome.opened.promotion, outcome.opened.result);
+  if (outcome.failure)
+    notify(deps, promotion, `:rotating_light: Automatic rollback could not start: ${outcome.failure}`);
+  deps.bus.publish({ type: "environment_changed", environment: contract.environment });
   return true;
 }
 
+interface AutoOutcome {
+  opened?: { promotion: Promotion; result: Opened };
+  failure?: string;
+}
+
+/** Inside the trigger's transaction. Nothing to roll back to is an answer, not a reason to retry. */
 function autoRollback(
   deps: RollbackWatchDeps,
   contract: Contract,
   promotion: Promotion,
   why: string,
   now: Date,
-): void {
+): AutoOutcome {
   if (contract.rollback?.lock)
     applyLock(deps, {
-      userId: "tollgate",
+      userId: TOLLGATE_ACTOR,
       environment: contract.environment,
       reason: `automatic rollback: ${why}`,
     });
+  let target: RollbackTarget;
   try {
-    const target = rollbackTarget(deps, promotion.artifactName, contract.environment);
-    const rollback = rollbackPromotion(
-      deps,
-      { ...target, rollbackOf: promotion.id },
-      { userId: "tollgate", environment: contract.environment, reason: `automatic rollback: ${why}` },
-      contract.revision,
-      now,
-    );
-    openPromotion(deps, contract, rollback, now, { autoApprove: true });
+    target = rollbackTarget(deps, promotion.artifactName, contract.environment);
   } catch (error) {
-    notify(
-      deps,
-      promotion,
-      `:rotating_light: Automatic rollback could not start: ${(error as Error).message}`,
-    );
+    if (isCodedError(error)) return { failure: error.message };
+    throw error;
   }
-  deps.bus.publish({ type: "environment_changed", environment: contract.environment });
+  const rollback = rollbackPromotion(
+    deps,
+    { ...target, rollbackOf: promotion.id },
+    { userId: "tollgate", environment: contract.environment, reason: `automatic rollback: ${why}` },
+    contract.revision,
+    now,
+  );
+  const result = openPromotionInTx(deps, contract, rollback, now, { autoApprove: true });
+  return { opened: { promotion: rollback, result } };
 }

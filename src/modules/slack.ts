@@ -14,6 +14,7 @@ import {
 } from "../adapters/slack/slack-module.js";
 import { createRollbackTriggerStore } from "../adapters/sqlite/deploy-hook-outbox-store.js";
 import { createPromotionStore } from "../adapters/sqlite/promotion-store.js";
+import { createWalSync } from "../adapters/sqlite/wal-sync.js";
 import type { AppContext, AppModule } from "../app.js";
 import type { FullReadinessService } from "../flows/evaluate-readiness.js";
 
@@ -27,6 +28,8 @@ export interface SlackAppModuleOptions {
   /** Time-based card re-evaluation (see SlackModuleDeps.reevaluate). */
   reevaluate?: { intervalMs?: number; limit?: number; batch?: number };
   outbox?: { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number };
+  /** Start-up re-render of recently changed artifacts (see SlackModuleDeps.reconcile). */
+  reconcile?: { windowMs?: number; cards?: number };
   /** Exposes the module (tests, the sandbox page). */
   onCreated?(slack: SlackModule): void;
   /** `stop` without draining leaves pending calls in SQLite (tests simulate a crash with this). */
@@ -59,6 +62,9 @@ export function slackAppModule(options: SlackAppModuleOptions): AppModule {
         coalesce: options.coalesce,
         reevaluate: options.reevaluate,
         outbox: options.outbox,
+        reconcile: options.reconcile,
+        // Card and outbox writes are synced off the event loop, sharing intake's syncs.
+        barrier: stores.barrier ?? createWalSync(db),
       });
       slack.registerCommands(options.commands(slack, ctx, readiness));
       options.listeners?.(slack, ctx, readiness);

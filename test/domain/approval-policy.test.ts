@@ -6,9 +6,11 @@ import {
   groupsIn,
   mayApprove,
   mayLock,
+  mayLockAll,
   mayReject,
   mayRequest,
   rejectionOf,
+  TOLLGATE_ACTOR,
 } from "../../src/domain/approval-policy.js";
 import type { Contract } from "../../src/domain/contract.js";
 import { aContract, DIGEST, NOW, REVISION } from "../helpers/readiness-facts.js";
@@ -101,5 +103,58 @@ describe("approval policy", () => {
       "W0ENTBOB",
     );
     expect(rejectionOf([approve("U0ALICE")])).toBeUndefined();
+  });
+
+  describe("locks", () => {
+    const openStaging = aContract({ environment: "staging" });
+    const guardedQa = aContract({ environment: "qa", requesters: ["U0REQ", "S0QA"] });
+    const byTollgate = (actorIsOne: boolean, anywhere = true) => ({
+      lockedBy: TOLLGATE_ACTOR,
+      approvers: { anywhere, actorIsOne },
+    });
+
+    it("lets only approvers lock an environment that names approvers, whoever set the lock", () => {
+      expect(mayLock(prod, actor("U0ALICE"), byTollgate(true)).allowed).toBe(true);
+      expect(mayLock(prod, actor("W0ENTCAROL"))).toMatchObject({ code: "lock_not_allowed" });
+      expect(mayLock(prod, actor("W0ENTCAROL"), { lockedBy: "U0ALICE" })).toMatchObject({
+        code: "lock_not_allowed",
+      });
+    });
+
+    it("lets requesters (or anyone, when omitted) lock an environment without approvers", () => {
+      expect(mayLock(guardedQa, actor("U0REQ")).allowed).toBe(true);
+      expect(mayLock(guardedQa, actor("U0DAVE", ["S0QA"]), { lockedBy: "U0REQ" }).allowed).toBe(true);
+      expect(mayLock(guardedQa, actor("U0MALLORY"))).toMatchObject({ code: "lock_not_allowed" });
+      expect(mayLock(openStaging, actor("U0ANYONE")).allowed).toBe(true);
+    });
+
+    it("keeps Tollgate's automatic-rollback lock for approvers even where the environment names none", () => {
+      expect(mayLock(openStaging, actor("U0ANYONE"), byTollgate(false))).toMatchObject({
+        code: "lock_not_allowed",
+        reason: expect.stringContaining("automatic rollback"),
+      });
+      expect(mayLock(guardedQa, actor("U0REQ"), byTollgate(false))).toMatchObject({
+        code: "lock_not_allowed",
+      });
+      expect(mayLock(openStaging, actor("U0ALICE"), byTollgate(true)).allowed).toBe(true);
+      // With no approvers anywhere, requesters lift it (otherwise nobody could).
+      expect(mayLock(guardedQa, actor("U0REQ"), byTollgate(false, false)).allowed).toBe(true);
+      expect(mayLock(guardedQa, actor("U0MALLORY"), byTollgate(false, false)).allowed).toBe(false);
+    });
+
+    it("lets an approver of at least one environment lock or unlock all", () => {
+      const line = (a: Actor) => [prod, openStaging, guardedQa].map((contract) => ({ contract, actor: a }));
+      expect(mayLockAll(line(actor("U0ALICE"))).allowed).toBe(true);
+      expect(mayLockAll(line(actor("U0ERIN", ["S0RELEASE"]))).allowed).toBe(true);
+      expect(mayLockAll(line(actor("U0REQ")))).toMatchObject({
+        code: "lock_not_allowed",
+        reason: "only an approver of at least one environment may lock or unlock all",
+      });
+      expect(mayLockAll(line(actor("U0ANYONE"))).allowed).toBe(false);
+      // No approvers anywhere: someone who may lock every environment.
+      const open = (a: Actor) => [openStaging, guardedQa].map((contract) => ({ contract, actor: a }));
+      expect(mayLockAll(open(actor("U0REQ"))).allowed).toBe(true);
+      expect(mayLockAll(open(actor("U0MALLORY")))).toMatchObject({ code: "lock_not_allowed" });
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sameCommit } from "../../src/domain/artifact.js";
 import { runRef } from "../../src/domain/check-evidence.js";
 import type { EvidenceRequirement } from "../../src/domain/contract.js";
 import { evaluateContract } from "../../src/domain/evaluate-contract.js";
@@ -18,7 +19,9 @@ import {
 } from "../helpers/readiness-facts.js";
 
 function evaluate(req: EvidenceRequirement, evidence: Evidence[], artifact = anArtifact()): Check {
-  const readiness = evaluateContract(aContract({ evidence: [req] }), someFacts({ artifact, evidence }), NOW);
+  // No `after`: this file is about the evidence clause alone.
+  const contract = aContract({ after: undefined, evidence: [req] });
+  const readiness = evaluateContract(contract, someFacts({ artifact, evidence }), NOW);
   const check = readiness.checks[0];
   if (!check) throw new Error("no check");
   return check;
@@ -110,10 +113,28 @@ const cases: Case[] = [
     reason: "`e2e` passed on commit 9fceb02",
   },
   {
-    name: "commit-scoped by a short commit",
-    evidence: [anEvidence({ digest: undefined, commit: COMMIT.slice(0, 7) })],
+    name: "commit-scoped by a 12-hex abbreviation",
+    evidence: [anEvidence({ digest: undefined, commit: COMMIT.slice(0, 12) })],
     status: "passed",
     reason: /passed/,
+  },
+  {
+    name: "a 7-hex abbreviation does not stand for a longer commit (another repository may share it)",
+    evidence: [anEvidence({ digest: undefined, commit: COMMIT.slice(0, 7) })],
+    status: "pending",
+    reason: /no `e2e` result/,
+  },
+  {
+    name: "an 11-hex abbreviation does not either",
+    evidence: [anEvidence({ digest: undefined, commit: COMMIT.slice(0, 11) })],
+    status: "pending",
+    reason: /no `e2e` result/,
+  },
+  {
+    name: "a different commit of the same length does not count",
+    evidence: [anEvidence({ digest: undefined, commit: `${COMMIT.slice(0, 39)}0` })],
+    status: "pending",
+    reason: /no `e2e` result/,
   },
   {
     name: "evidence for another digest of the same commit does not count",
@@ -277,5 +298,31 @@ describe("runRef", () => {
     ["", ""],
   ])("%s → %j", (url, text) => {
     expect(runRef(url)).toBe(text);
+  });
+});
+
+describe("sameCommit", () => {
+  const short = COMMIT.slice(0, 7);
+  it.each([
+    { a: COMMIT, b: COMMIT, same: true },
+    { a: short, b: short, same: true },
+    { a: COMMIT.toUpperCase(), b: COMMIT, same: true },
+    { a: COMMIT.slice(0, 12), b: COMMIT, same: true },
+    { a: COMMIT, b: COMMIT.slice(0, 20), same: true },
+    { a: short, b: COMMIT, same: false },
+    { a: COMMIT, b: COMMIT.slice(0, 11), same: false },
+    { a: COMMIT.slice(0, 12), b: `${COMMIT.slice(0, 11)}0${COMMIT.slice(12)}`, same: false },
+    { a: "abcdef1", b: "abcdef2", same: false },
+    { a: "abc", b: "abc", same: false },
+    { a: undefined, b: COMMIT, same: false },
+  ])("$a ~ $b → $same", ({ a, b, same }) => {
+    expect(sameCommit(a, b)).toBe(same);
+    expect(sameCommit(b, a)).toBe(same);
+  });
+
+  it("an artifact known by a 7-hex commit is not credited by a longer commit that starts with it", () => {
+    const artifact = anArtifact({ commit: COMMIT.slice(0, 7) });
+    const check = evaluate(E2E, [anEvidence({ digest: undefined, commit: COMMIT })], artifact);
+    expect(check.status).toBe("pending");
   });
 });

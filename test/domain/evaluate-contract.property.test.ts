@@ -83,6 +83,19 @@ const config = fc.dictionary(
 );
 const snapshot = fc.record({ id: fc.uuid(), environment: env, takenAt: date, config });
 
+const deployments = fc.array(
+  fc.record({
+    id: fc.uuid(),
+    environment: env,
+    digest,
+    name: fc.constantFrom("checkout-api", "billing"),
+    status: fc.constantFrom("started", "succeeded", "failed"),
+    deployedAt: date,
+    sequence: fc.nat(),
+  }),
+  { maxLength: 6 },
+);
+
 const facts: fc.Arbitrary<ReadinessFacts> = fc.record({
   artifact: fc.record(
     {
@@ -112,18 +125,8 @@ const facts: fc.Arbitrary<ReadinessFacts> = fc.record({
     ),
     { maxLength: 12 },
   ),
-  upstreamDeployments: fc.array(
-    fc.record({
-      id: fc.uuid(),
-      environment: env,
-      digest,
-      name: fc.constantFrom("checkout-api", "billing"),
-      status: fc.constantFrom("started", "succeeded", "failed"),
-      deployedAt: date,
-      sequence: fc.nat(),
-    }),
-    { maxLength: 6 },
-  ),
+  upstreamDeployments: deployments,
+  afterDeployments: fc.option(deployments, { nil: undefined }),
   snapshots: fc.record({ here: snapshot, there: snapshot }, { requiredKeys: [] }),
   locks: fc.array(
     fc.record(
@@ -183,6 +186,7 @@ describe("evaluateContract properties", () => {
           ...f,
           evidence: [...f.evidence].reverse(),
           upstreamDeployments: [...f.upstreamDeployments].reverse(),
+          afterDeployments: f.afterDeployments && [...f.afterDeployments].reverse(),
           locks: [...f.locks],
         };
         expect(evaluateContract(c, shuffled, now)).toEqual(first);

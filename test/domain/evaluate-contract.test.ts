@@ -64,6 +64,77 @@ describe("artifact:same_as", () => {
   });
 });
 
+describe("artifact:after", () => {
+  const STAGING = digestOf("staging-build");
+  it.each([
+    {
+      name: "never deployed to after",
+      facts: someFacts(),
+      status: "waiting",
+      reason: /^sha256:4f2a…c91 not yet deployed to staging$/,
+    },
+    {
+      name: "another digest of the same name runs there",
+      facts: someFacts({ upstreamDeployments: [aDeployment({ digest: STAGING })] }),
+      status: "waiting",
+      reason: /not yet deployed to staging \(staging runs sha256:7374…000\)/,
+    },
+    {
+      name: "only a failed deployment there",
+      facts: someFacts({ upstreamDeployments: [aDeployment({ status: "failed" })] }),
+      status: "waiting",
+      reason: /not yet deployed to staging$/,
+    },
+    {
+      name: "running there",
+      facts: someFacts({ upstreamDeployments: [aDeployment()] }),
+      status: "passed",
+      reason: /^sha256:4f2a…c91 is running in staging$/,
+    },
+    {
+      name: "ran there, since replaced",
+      facts: someFacts({
+        upstreamDeployments: [aDeployment(), aDeployment({ digest: STAGING, deployedAt: at(-DAY) })],
+      }),
+      status: "passed",
+      reason: /ran in staging \(replaced by sha256:7374…000\)/,
+    },
+  ] as const)("after alone: $name → $status", ({ facts, status, reason }) => {
+    const readiness = evaluateContract(aContract({ after: "staging" }), facts, NOW);
+    const check = readiness.checks.find((c) => c.id === "artifact:after");
+    expect(check?.status).toBe(status);
+    expect(check?.reason).toMatch(reason);
+    if (status !== "passed") expect(readiness.verdict).toBe("waiting");
+  });
+
+  it("is left to artifact:same_as when same_as names the after stage", () => {
+    const contract = aContract({ after: "staging", artifact: { sameAs: "staging" } });
+    const ids = evaluateContract(contract, someFacts(), NOW).checks.map((c) => c.id);
+    expect(ids).toContain("artifact:same_as");
+    expect(ids).not.toContain("artifact:after");
+  });
+
+  it("reads afterDeployments when same_as names another stage", () => {
+    const contract = aContract({ after: "staging", artifact: { sameAs: "dev" } });
+    const inDev = someFacts({ upstreamDeployments: [aDeployment({ environment: "dev" })] });
+    expect(checkOf(contract, inDev, "artifact:same_as").status).toBe("passed");
+    expect(checkOf(contract, inDev, "artifact:after")).toMatchObject({
+      status: "waiting",
+      reason: "sha256:4f2a…c91 not yet deployed to staging",
+    });
+    const inBoth = { ...inDev, afterDeployments: [aDeployment()] };
+    expect(checkOf(contract, inBoth, "artifact:after")).toMatchObject({
+      status: "passed",
+      reason: "sha256:4f2a…c91 is running in staging",
+    });
+  });
+
+  it("is absent for the first stage", () => {
+    const ids = evaluateContract(aContract({ after: undefined }), someFacts(), NOW).checks.map((c) => c.id);
+    expect(ids.filter((id) => id.startsWith("artifact:"))).toEqual([]);
+  });
+});
+
 describe("artifact:soak", () => {
   const contract = aContract({ artifact: { sameAs: "staging", soakMs: 24 * HOUR } });
   const cases: { name: string; facts: ReadinessFacts; status: CheckStatus; reason: RegExp }[] = [
@@ -194,7 +265,7 @@ describe("verdict", () => {
 
   it("orders checks artifact, evidence, drift, freeze, lock, approvals", () => {
     const contract = aContract({
-      artifact: { sameAs: "staging", soakMs: HOUR, maxAgeMs: DAY },
+      artifact: { sameAs: "dev", soakMs: HOUR, maxAgeMs: DAY },
       evidence: [{ kind: "test", name: "unit" }, { kind: "sbom" }],
       drift: { compareTo: "staging", allow: {}, ignore: [], normalize: {} },
       freeze: [{ kind: "weekly", spec: "Sat 00:00 - Sun 00:00" }],
@@ -210,6 +281,7 @@ describe("verdict", () => {
     };
     const ids = evaluateContract(contract, someFacts({ promotion }), NOW).checks.map((c) => c.id);
     expect(ids).toEqual([
+      "artifact:after",
       "artifact:same_as",
       "artifact:soak",
       "artifact:max_age",
@@ -223,7 +295,7 @@ describe("verdict", () => {
   });
 
   it("records the contract revision and the moment of evaluation", () => {
-    const readiness = evaluateContract(aContract(), someFacts(), NOW);
+    const readiness = evaluateContract(aContract({ after: undefined }), someFacts(), NOW);
     expect(readiness).toMatchObject({
       environment: "prod",
       digest: DIGEST,
@@ -235,8 +307,9 @@ describe("verdict", () => {
 
   it("a contract of only passed checks is ready; one pending requirement makes it wait", () => {
     const contract = aContract({ evidence: [{ kind: "test", name: "unit" }] });
-    expect(evaluateContract(contract, someFacts(), NOW).verdict).toBe("waiting");
-    const facts = someFacts({ evidence: [anEvidence({ name: "unit", commit: COMMIT })] });
+    const passedStaging = { upstreamDeployments: [aDeployment()] };
+    expect(evaluateContract(contract, someFacts(passedStaging), NOW).verdict).toBe("waiting");
+    const facts = someFacts({ ...passedStaging, evidence: [anEvidence({ name: "unit", commit: COMMIT })] });
     expect(evaluateContract(contract, facts, NOW).verdict).toBe("ready");
   });
 });

@@ -69,6 +69,21 @@ const valid: [string, PromoteCommand][] = [
   ["unlock all", { type: "unlock", environment: "*" }],
   ["history checkout-api", { type: "history", name: "checkout-api" }],
   ["history checkout-api in prod", { type: "history", name: "checkout-api", environment: "prod" }],
+  // Environment names are lower case (contract file names); what users type is lower-cased to match.
+  ["lock Prod incident 4711", { type: "lock", environment: "prod", reason: "incident 4711" }],
+  ["unlock PROD", { type: "unlock", environment: "prod" }],
+  ["drift Prod vs Staging", { type: "drift", environment: "prod", compareTo: "staging" }],
+  ["rollback checkout-api in Prod", { type: "rollback", name: "checkout-api", environment: "prod" }],
+  ["history checkout-api in Prod", { type: "history", name: "checkout-api", environment: "prod" }],
+  [
+    "checkout-api to Prod",
+    {
+      type: "request",
+      artifact: { kind: "name", name: "checkout-api" },
+      artifactText: "checkout-api",
+      environment: "prod",
+    },
+  ],
 ];
 
 const invalid: [text: string, suggestion: string][] = [
@@ -94,6 +109,10 @@ const invalid: [text: string, suggestion: string][] = [
   ["Checkout_API to prod", "Checkout_API to prod"],
   ["help me", "help"],
   ["!!", "status !!"],
+  // `.` and `_` are not in any contract file name, so these can never match an environment.
+  ["lock prod.eu incident", "lock prod.eu incident"],
+  ["unlock prod_eu", "unlock prod_eu"],
+  ["checkout-api to prod.eu", "checkout-api to prod.eu"],
 ];
 
 describe("parsePromoteCommand", () => {

@@ -170,3 +170,46 @@ describe("drift facts", () => {
     });
   });
 });
+
+describe("after alone", () => {
+  function serviceFor(prod: string): FullReadinessService {
+    const contractSet = loadContracts({ ...CONTRACTS, "prod.yml": prod });
+    return createReadinessService({
+      contracts: { current: () => contractSet },
+      artifacts: stores.artifacts,
+      evidence: stores.evidence,
+      deployments: { ...stores.deployments, ...createDeploymentHistoryStore(db.db) },
+      snapshots: stores.snapshots,
+      clock: { now: () => NOW },
+    });
+  }
+  const afterCheck = (readiness: { checks: { id: string; status: string; reason: string }[] }) =>
+    readiness.checks.find((c) => c.id === "artifact:after");
+
+  it("keeps out an artifact that never ran in the after stage, single and bulk", () => {
+    const afterOnly = serviceFor("after: staging\n");
+    // BLOCKED ran in dev only; READY ran in staging.
+    const skipped = afterOnly.evaluate(BLOCKED.digest, "prod");
+    expect(skipped.verdict).toBe("waiting");
+    expect(afterCheck(skipped)).toMatchObject({
+      status: "waiting",
+      reason: expect.stringMatching(/not yet deployed to staging/),
+    });
+    expect(afterCheck(afterOnly.evaluate(READY.digest, "prod"))?.status).toBe("passed");
+    const bulk = afterOnly.evaluateAll({ environments: ["prod"] });
+    expect(bulk.find((r) => r.digest === BLOCKED.digest)).toEqual(skipped);
+    expect(bulk.find((r) => r.digest === READY.digest)?.verdict).toBe("ready");
+  });
+
+  it("reads the after stage too when same_as names another stage", () => {
+    const sameAsDev = serviceFor("after: staging\nartifact: {same_as: dev}\n");
+    const skipped = sameAsDev.evaluate(BLOCKED.digest, "prod");
+    expect(skipped.checks.find((c) => c.id === "artifact:same_as")?.status).toBe("passed");
+    expect(afterCheck(skipped)?.status).toBe("waiting");
+    expect(
+      sameAsDev.evaluateAll({ environments: ["prod"] }).find((r) => r.digest === BLOCKED.digest),
+    ).toEqual(skipped);
+    deploy("staging", BLOCKED.digest, 0.5);
+    expect(afterCheck(sameAsDev.evaluate(BLOCKED.digest, "prod"))?.status).toBe("passed");
+  });
+});

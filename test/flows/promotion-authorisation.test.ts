@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
+import { TOLLGATE_ACTOR } from "../../src/domain/approval-policy.js";
+import { applyLock } from "../../src/flows/lock-environment.js";
 import { type PromotionHarness, startPromotionHarness, USERS } from "../helpers/promotion-harness.js";
 
 const MINUTE = 60_000;
@@ -87,5 +89,34 @@ describe("promotion authorisation (Slack end to end)", () => {
     );
     expect(await h.promote(USERS.mallory, "unlock prod")).toContain("lock_not_allowed");
     expect(await h.promote(USERS.alice, "unlock prod")).toContain("unlocked by <@U0ALICE>");
+  });
+
+  it("lets anyone lock an environment without approvers, but not lift the lock an automatic rollback set", async () => {
+    h = await startPromotionHarness();
+    // staging names neither approvers nor requesters.
+    expect(await h.promote(USERS.mallory, "lock staging for 1h smoke tests")).toContain(
+      "staging locked by <@U0MALLORY>",
+    );
+    expect(await h.promote(USERS.mallory, "unlock staging")).toContain("unlocked by <@U0MALLORY>");
+    // The lock automatic rollback sets, acting as Tollgate.
+    applyLock(h.promotions.runtime().deps, {
+      userId: TOLLGATE_ACTOR,
+      environment: "staging",
+      reason: "automatic rollback: `error-rate` failed",
+    });
+    expect(await h.promote(USERS.mallory, "unlock staging")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.requester, "lock staging mine now")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.alice, "unlock staging")).toContain("unlocked by <@U0ALICE>");
+  });
+
+  it("lets an approver of one environment lock and unlock the whole line, and nobody else", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.mallory, "lock all release freeze")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.requester, "lock all release freeze")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.erin, "lock all release freeze")).toContain(
+      "All environments locked by <@U0ERIN>",
+    );
+    expect(await h.promote(USERS.mallory, "unlock all")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.bob, "unlock all")).toContain("unlocked by <@W0ENTBOB>");
   });
 });

@@ -123,6 +123,31 @@ describe("executing approved promotions", () => {
     await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "deployed");
   });
 
+  it.each(["succeeded", "failed"])(
+    "a %s deployment of the digest between request and approval does not complete the promotion",
+    async (status) => {
+      h = await startPromotionHarness();
+      const digest = await h.readyArtifact(1);
+      await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+      h.clock.advance(60 * SECOND);
+      // Someone deploys (or tries to) by hand while approvers are still deciding.
+      const manual = { environment: "prod", artifact: { name: "svc-1", digest }, status };
+      expect(await h.post("/api/v1/deployments", manual)).toBe(202);
+      h.clock.advance(60 * SECOND);
+      await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove);
+      await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove);
+      const runtime = h.promotions.runtime();
+      const id = runtime.deps.promotions.forDigest(digest, "prod")[0]!.id;
+      await h.until(() => h.deployer.acted.size === 1);
+      await h.until(() => runtime.deps.promotions.get(id)?.state === "deploying");
+      runtime.watchers.flush();
+      expect(runtime.deps.promotions.get(id)).toMatchObject({ state: "deploying" });
+      h.clock.advance(60 * SECOND);
+      await h.post("/api/v1/deployments", { ...manual, status: "succeeded" });
+      await h.until(() => runtime.deps.promotions.get(id)?.state === "deployed");
+    },
+  );
+
   it("a failed deployment report fails the promotion", async () => {
     h = await startPromotionHarness();
     const { digest, id } = await approved(h, 1);

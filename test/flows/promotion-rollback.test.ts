@@ -105,4 +105,93 @@ describe("rollback", () => {
       digest: good,
     });
   });
+
+  it("rolling back twice never returns to the artifact the first rollback left", async () => {
+    h = await startPromotionHarness();
+    const repo = h.promotions.runtime().deps.promotions;
+    const v = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    const w = await deployedToProd(h, 2);
+    h.clock.advance(MINUTE);
+    const x = await deployedToProd(h, 3);
+    h.clock.advance(MINUTE);
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("Rollback requested");
+    const first = repo.inEnvironment("prod", ["requested"])[0]!;
+    expect(first).toMatchObject({ kind: "rollback", digest: w });
+    await h.click(USERS.alice, w, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, w, ACTION_IDS.promotionApprove);
+    await h.until(() => repo.get(first.id)?.state === "deploying");
+    h.clock.advance(MINUTE);
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc", digest: w },
+      status: "succeeded",
+    });
+    await h.until(() => repo.get(first.id)?.state === "deployed");
+    h.clock.advance(MINUTE);
+    // W runs again; rolling back again goes to what ran before W (V), never back to X.
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("Rollback requested");
+    const second = repo.inEnvironment("prod", ["requested"])[0]!;
+    expect(second.digest).not.toBe(x);
+    expect(second).toMatchObject({ kind: "rollback", digest: v });
+  });
+
+  it("says there is nothing to roll back to when only the rolled-back artifact came before", async () => {
+    h = await startPromotionHarness();
+    const repo = h.promotions.runtime().deps.promotions;
+    const w = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    await deployedToProd(h, 2);
+    h.clock.advance(MINUTE);
+    await h.promote(USERS.requester, "rollback svc in prod");
+    const first = repo.inEnvironment("prod", ["requested"])[0]!;
+    await h.click(USERS.alice, w, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, w, ACTION_IDS.promotionApprove);
+    await h.until(() => repo.get(first.id)?.state === "deploying");
+    h.clock.advance(MINUTE);
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc", digest: w },
+      status: "succeeded",
+    });
+    await h.until(() => repo.get(first.id)?.state === "deployed");
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("rollback_target_not_found");
+    expect(repo.inEnvironment("prod", ["requested"])).toEqual([]);
+  });
+
+  it("an automatic rollback that throws half-way records nothing and happens on the next report", async () => {
+    h = await startPromotionHarness({ rollbackAction: "auto" });
+    const good = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    const bad = await deployedToProd(h, 2);
+    h.clock.advance(5 * MINUTE);
+    const deps = h.promotions.runtime().deps;
+    const db = h.app.context.db;
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    // The lock store fails once, after the trigger was recorded and before the rollback opened.
+    const realLocks = deps.locks;
+    let thrown = 0;
+    deps.locks = {
+      ...realLocks,
+      lock: () => {
+        thrown++;
+        throw new Error("disk I/O error");
+      },
+    };
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await h.until(() => thrown === 1);
+    deps.locks = realLocks;
+    expect(count("SELECT count(*) AS n FROM rollback_triggers")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'rollback.triggered'")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM promotions WHERE kind = 'rollback'")).toBe(0);
+    expect(deps.locks.activeLocks("prod", h.clock.now())).toEqual([]);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await h.until(() => deps.promotions.inEnvironment("prod", ["approved", "deploying"]).length === 1);
+    expect(deps.promotions.inEnvironment("prod", ["approved", "deploying"])[0]).toMatchObject({
+      kind: "rollback",
+      digest: good,
+    });
+    expect(count("SELECT count(*) AS n FROM rollback_triggers")).toBe(1);
+    expect(deps.locks.activeLocks("prod", h.clock.now())).toHaveLength(1);
+  });
 });

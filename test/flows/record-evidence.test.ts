@@ -49,14 +49,18 @@ describe("intake flows", () => {
     const [a, b] = [digestOf("a"), digestOf("b")];
     stores.artifacts.register({ name: "api", digest: a, commit: COMMIT }, NOW);
     stores.artifacts.register({ name: "web", digest: b, commit: COMMIT }, NOW);
-    const item = {
-      artifact: { commit: COMMIT.slice(0, 7) },
+    const item = (commit: string) => ({
+      artifact: { commit },
       kind: "test" as const,
       name: "unit",
       status: "failed" as const,
-    };
-    await recordEvidence(deps, { items: [item], batch: false });
+    });
+    await recordEvidence(deps, { items: [item(COMMIT.slice(0, 12))], batch: false });
     expect(events).toEqual([{ type: "artifact_changed", digests: [a, b].sort() }]);
+    // Seven hex characters are ambiguous across repositories: they stand for no longer commit.
+    events.length = 0;
+    await recordEvidence(deps, { items: [item(COMMIT.slice(0, 7))], batch: false });
+    expect(events).toEqual([]);
   });
 
   it("publishes nothing for a duplicate delivery, and nothing when a batch is refused", async () => {

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyV1 } from "../../src/adapters/http/v1-signature.js";
+import type { PromoteHandlers } from "../../src/adapters/slack/listeners/promote-command.js";
 import type { SlackModule } from "../../src/adapters/slack/slack-module.js";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -163,6 +164,8 @@ export interface HarnessOptions {
   executor?: { baseDelayMs?: number; maxDelayMs?: number; leaseMs?: number; intervalMs?: number };
   /** Card coalescing quiet period / longest wait (defaults 30 ms / 200 ms keep tests quick). */
   coalesce?: { quietMs: number; maxWaitMs: number };
+  /** `/promote` handlers to use instead of the real ones (e.g. one that fails a certain way). */
+  commands?: Partial<PromoteHandlers>;
 }
 
 export async function startPromotionHarness(options: HarnessOptions = {}): Promise<PromotionHarness> {
@@ -221,6 +224,7 @@ export async function startPromotionHarness(options: HarnessOptions = {}): Promi
         ...promotions.slackCommands(),
         drift: async (_c, ctx) =>
           ctx.respond({ response_type: "ephemeral", text: "drift elsewhere", blocks: [] }),
+        ...options.commands,
       }),
       listeners: (s) => promotions.attachSlack(s),
       promotions: promotions.cardSource,

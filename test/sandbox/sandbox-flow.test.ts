@@ -120,6 +120,35 @@ describe("sandbox mode", () => {
     expect(response.status).toBe(401);
   });
 
+  it("refuses what another site's page could send: a text/plain POST, a foreign Origin", async () => {
+    const before = s.sandbox.emulator.ephemerals({ userId: RILEY }).length;
+    const command = JSON.stringify({ user: RILEY, type: "command", channel: DEV, text: "help" });
+    const send = (headers: Record<string, string>) =>
+      fetch(`${s.baseUrl}/sandbox/api/act`, { method: "POST", headers, body: command });
+    // A cross-site form or fetch without a preflight can only send these "simple" requests.
+    const simple = await send({ "content-type": "text/plain", origin: "https://evil.example" });
+    expect(simple.status).toBe(403);
+    expect(await simple.json()).toMatchObject({ error: "origin_not_allowed" });
+    const plain = await send({ "content-type": "text/plain;charset=UTF-8" });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toEqual({ error: "unsupported_media_type" });
+    const foreign = await send({ "content-type": "application/json", origin: "http://localhost:1" });
+    expect(foreign.status).toBe(403);
+    const opaque = await send({ "content-type": "application/json", origin: "null" });
+    expect(opaque.status).toBe(403);
+    const sample = await fetch(`${s.baseUrl}/sandbox/api/sample`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ action: "build" }),
+    });
+    expect(sample.status).toBe(415);
+    expect(s.sandbox.emulator.ephemerals({ userId: RILEY })).toHaveLength(before);
+    // The page's own requests carry its own origin and JSON, and work.
+    const own = await send({ "content-type": "application/json", origin: new URL(s.baseUrl).origin });
+    expect(own.status).toBe(200);
+    await lastReply(RILEY, before);
+  });
+
   it("walks a build from dev to prod: blocked, fixed, refused, approved twice, deployed", async () => {
     await post("/sandbox/api/sample", { action: "snapshots", variant: "aligned" });
     const built = await post("/sandbox/api/sample", { action: "build" });

@@ -114,13 +114,34 @@ describe("§9 npm start without SLACK_BOT_TOKEN", () => {
 });
 
 describe("§1 defaults HOST=0.0.0.0 and PORT=3000", () => {
-  it("binds 0.0.0.0 when HOST is unset", async () => {
-    const server = await startServer({ HOST: "", PORT: "0", DATABASE_URL: join(tempDir(), "h.db") });
+  const boundHost = async (env: Record<string, string>): Promise<unknown> => {
+    const server = await startServer({ PORT: "0", DATABASE_URL: join(tempDir(), "h.db"), ...env });
     try {
-      expect(server.logs().find((l) => l.msg === "listening")?.host).toBe("0.0.0.0");
+      return server.logs().find((l) => l.msg === "listening")?.host;
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  };
+
+  it("binds 0.0.0.0 when HOST is unset with a bot token", async () => {
+    const real = {
+      SLACK_BOT_TOKEN: "xoxb-123-456-abc",
+      SLACK_SIGNING_SECRET: "spec-signing-secret-0123456789",
+      // Nothing listens there: start-up does not wait for Slack (/readyz reports it).
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+      TOLLGATE_WEBHOOK_SECRETS: "spec-webhook-secret-0123456789",
+    };
+    expect(await boundHost({ ...real, HOST: "" })).toBe("0.0.0.0");
+  });
+
+  // A deliberate deviation in sandbox mode (README): it acts as anyone without Slack signatures,
+  // so by default only this machine reaches it.
+  it("binds 127.0.0.1 in sandbox mode when HOST is unset", async () => {
+    expect(await boundHost({ HOST: "" })).toBe("127.0.0.1");
+  });
+
+  it("binds every interface in sandbox mode when HOST=0.0.0.0 is set explicitly", async () => {
+    expect(await boundHost({ HOST: "0.0.0.0" })).toBe("0.0.0.0");
   });
 
   it("uses port 3000 when PORT is unset (listening there, or refused because it is taken)", async () => {

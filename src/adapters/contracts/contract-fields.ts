@@ -4,10 +4,12 @@
  */
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
+import { ENVIRONMENT_NAME } from "../../domain/contract.js";
 import { parseDuration } from "../../domain/duration.js";
 import { didYouMean } from "./suggest.js";
 
-export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export { ENVIRONMENT_NAME };
+
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const GROUP_ID = /^S[A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;

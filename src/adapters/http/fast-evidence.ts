@@ -8,7 +8,8 @@
  * NOTE: any rule added to the evidence schema must be added here too, or this must return
  * undefined for payloads the new rule concerns; the property test fails otherwise.
  */
-import { ARTIFACT_NAME } from "../../domain/artifact.js";
+import { ARTIFACT_NAME, COMMIT, DIGEST, VERSION } from "../../domain/artifact.js";
+import { ENVIRONMENT_NAME } from "../../domain/contract.js";
 import {
   EVIDENCE_KINDS,
   EVIDENCE_STATUSES,
@@ -19,10 +20,6 @@ import type { ArtifactClaim, EvidenceInput } from "../../flows/intake-ports.js";
 
 type Json = Record<string, unknown>;
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/i;
-const COMMIT = /^[0-9a-f]{7,40}$/i;
-const VERSION = /^[A-Za-z0-9._+-]{1,128}$/;
-const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SUMMARY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const PRINTABLE = /^[^\p{Cc}]*$/u;
 const HTTP = /^https?:\/\//i;
@@ -51,9 +48,10 @@ function artifactOf(a: unknown): ArtifactClaim | undefined {
   if (!isPlainObject(a) || !onlyKeys(a, ARTIFACT_KEYS)) return undefined;
   const { name, digest, version, commit, repository, url } = a;
   if (name !== undefined && !(isString(name) && ARTIFACT_NAME.test(name))) return undefined;
-  if (digest !== undefined && !(isString(digest) && DIGEST.test(digest))) return undefined;
+  // Upper-case hex is accepted and stored lower-case (SPEC §2).
+  if (digest !== undefined && !(isString(digest) && DIGEST.test(digest.toLowerCase()))) return undefined;
   if (version !== undefined && !(isString(version) && VERSION.test(version))) return undefined;
-  if (commit !== undefined && !(isString(commit) && COMMIT.test(commit))) return undefined;
+  if (commit !== undefined && !(isString(commit) && COMMIT.test(commit.toLowerCase()))) return undefined;
   if (repository !== undefined && !text(repository, 512)) return undefined;
   if (url !== undefined && !httpUrl(url)) return undefined;
   if (digest === undefined ? commit === undefined : name === undefined) return undefined;
@@ -88,7 +86,7 @@ export function fastEvidence(value: unknown): EvidenceInput | undefined {
   const { kind, name, status, environment, summary, url } = value;
   if (!isString(kind) || !KINDS.has(kind) || !isString(status) || !STATUSES.has(status)) return undefined;
   if (!text(name, 200)) return undefined;
-  if (environment !== undefined && !(isString(environment) && ENVIRONMENT.test(environment)))
+  if (environment !== undefined && !(isString(environment) && ENVIRONMENT_NAME.test(environment)))
     return undefined;
   if (url !== undefined && !httpUrl(url)) return undefined;
   const artifact = artifactOf(value.artifact);

@@ -3,7 +3,8 @@
  * ("", "0001-01-01T00:00:00Z", a 40-hex "sha256:" digest). Every reader here returns a value in
  * our own rules or `undefined`, never something "fixed up" (fixtures/SUMMARY.md, cross-cutting rule 1).
  */
-import { ARTIFACT_NAME } from "../../domain/artifact.js";
+import { ARTIFACT_NAME, COMMIT, DIGEST, VERSION } from "../../domain/artifact.js";
+import { ENVIRONMENT_NAME } from "../../domain/contract.js";
 import type { GithubIntake } from "../../flows/record-github-event.js";
 import type { Issue } from "./respond.js";
 
@@ -18,10 +19,6 @@ export function ignored(reason: string): GithubMapping {
   return { kind: "ignored", reason };
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/i;
-const COMMIT = /^[0-9a-f]{7,40}$/i;
-const VERSION = /^[A-Za-z0-9._+-]{1,128}$/;
-const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const CONTROL = /\p{Cc}/u;
 
@@ -44,13 +41,13 @@ export function text(value: unknown, path: Path): string | undefined {
 }
 
 export function digestAt(value: unknown, path: Path): string | undefined {
-  const found = text(value, path);
-  return found !== undefined && DIGEST.test(found) ? found.toLowerCase() : undefined;
+  const found = text(value, path)?.toLowerCase();
+  return found !== undefined && DIGEST.test(found) ? found : undefined;
 }
 
 export function commitAt(value: unknown, path: Path): string | undefined {
-  const found = text(value, path);
-  return found !== undefined && COMMIT.test(found) ? found.toLowerCase() : undefined;
+  const found = text(value, path)?.toLowerCase();
+  return found !== undefined && COMMIT.test(found) ? found : undefined;
 }
 
 export function versionAt(value: unknown, path: Path): string | undefined {
@@ -66,7 +63,7 @@ export function artifactName(raw: string | undefined): string | undefined {
 
 export function environmentName(raw: string | undefined): string | undefined {
   const name = raw?.trim().toLowerCase();
-  return name !== undefined && ENVIRONMENT.test(name) ? name : undefined;
+  return name !== undefined && ENVIRONMENT_NAME.test(name) ? name : undefined;
 }
 
 /** An evidence name as our schema allows it: 1-200 characters, no control characters. */

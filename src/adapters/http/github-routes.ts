@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CodedError } from "../../errors.js";
 import { type GithubDeps, recordGithubEvent } from "../../flows/record-github-event.js";
+import { isJson } from "./content-type.js";
 import { mapGithubEvent } from "./github-mapping.js";
 import { verifyGithub } from "./github-signature.js";
 import { parseStrictJson } from "./parse-json.js";
@@ -108,12 +109,6 @@ function requiredHeaders(req: IncomingMessage): { event: string; delivery: strin
   }
   if (issues.length > 0) throw invalidPayload(issues);
   return { event: event as string, delivery: delivery as string };
-}
-
-function isJson(contentType: string | undefined): boolean {
-  const [type, ...params] = (contentType ?? "").toLowerCase().split(";");
-  if (type?.trim() !== "application/json") return false;
-  return params.every((p) => !p.trim().startsWith("charset=") || /^charset="?utf-8"?$/.test(p.trim()));
 }
 
 function single(value: string | string[] | undefined): string | undefined {

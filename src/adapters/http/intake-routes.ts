@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CodedError } from "../../errors.js";
 import type { IntakeOutcome } from "../../flows/intake-ports.js";
 import type { Clock } from "../../flows/ports.js";
+import { isJson } from "./content-type.js";
 import { type IntakeHandlers, intakeValidators, type Validated } from "./intake-payloads.js";
 import { parseStrictJson } from "./parse-json.js";
 import { declaredTooLarge, discardRestOfBody, MIB, readBody, tooLarge } from "./read-body.js";
@@ -120,13 +121,6 @@ async function accept(
   if (!validated.ok) issues.push(...validated.issues);
   if (!validated.ok || issues.length > 0) throw invalidPayload(issues);
   return validated.input(delivery);
-}
-
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const [type, ...params] = contentType.toLowerCase().split(";");
-  if (type?.trim() !== "application/json") return false;
-  return params.every((p) => !p.trim().startsWith("charset=") || /^charset="?utf-8"?$/.test(p.trim()));
 }
 
 function single(value: string | string[] | undefined): string | undefined {

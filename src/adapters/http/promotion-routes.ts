@@ -3,36 +3,33 @@
  * promotions and reports the deployment back through `POST /api/v1/deployments`. Bearer token
  * like the rest of the read API; with no tokens configured the route is not registered.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApprovalRecord } from "../../domain/approval-policy.js";
+import { countingApprovers } from "../../domain/approval-policy.js";
 import { isPromotionState, PROMOTION_STATES, type Promotion } from "../../domain/promotion.js";
-import type { ArtifactReader } from "../../flows/ports.js";
+import type { ArtifactReader, ContractSource } from "../../flows/ports.js";
 import type { PromotionRepository } from "../../flows/promotion-ports.js";
+import { bearerMatches } from "./bearer.js";
 import { sendJson } from "./respond.js";
 import type { HttpServer, RequestContext } from "./server.js";
 
 export interface PromotionRouteDeps {
   promotions: Pick<PromotionRepository, "inEnvironment" | "decisions">;
   artifacts: Pick<ArtifactReader, "getArtifact">;
+  contracts: ContractSource;
   apiTokens: readonly string[];
 }
 
-export function bearerMatches(header: string | undefined, tokens: readonly string[]): boolean {
-  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "", "utf8");
-  let ok = false;
-  for (const token of tokens) {
-    const expected = Buffer.from(token, "utf8");
-    // Every token is compared so the time taken does not reveal which one matched.
-    if (given.length > 0 && expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
-  }
-  return ok;
-}
-
-function approvedBy(promotion: Promotion, decisions: ApprovalRecord[]): string[] {
-  return decisions
-    .filter((d) => d.decision === "approve" && d.contractRevision === promotion.contractRevision)
-    .map((d) => d.userId);
+/**
+ * The approvals that count now, exactly as the card and the deploy hook count them: bound to this
+ * digest and the contract's current revision, never the requester unless self-approval is on.
+ */
+function approvedBy(
+  deps: Pick<PromotionRouteDeps, "contracts" | "promotions">,
+  promotion: Promotion,
+): string[] {
+  const contract = deps.contracts.current().contracts.get(promotion.environment);
+  if (contract === undefined) return [];
+  return countingApprovers(contract, promotion, deps.promotions.decisions(promotion.id), () => true);
 }
 
 export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDeps, "apiTokens">) {
@@ -51,7 +48,7 @@ export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDep
     to: promotion.environment,
     requested_by: promotion.requestedBy,
     requested_at: promotion.requestedAt.toISOString(),
-    approved_by: approvedBy(promotion, deps.promotions.decisions(promotion.id)),
+    approved_by: approvedBy(deps, promotion),
     contract_revision: promotion.contractRevision,
     state_changed_at: promotion.stateChangedAt.toISOString(),
     ...(promotion.reason ? { reason: promotion.reason } : {}),

@@ -3,11 +3,12 @@
  * TOLLGATE_API_TOKENS. With no token configured the read API is off and answers 404, so an
  * unconfigured install never serves readiness to anyone who asks.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Artifact } from "../../domain/artifact.js";
+import { ENVIRONMENT_NAME as ENVIRONMENT } from "../../domain/contract.js";
 import type { Readiness } from "../../domain/readiness.js";
 import type { Resolution } from "../../flows/resolve-artifact.js";
+import { bearerMatches } from "./bearer.js";
 import { sendJson } from "./respond.js";
 import type { HttpServer, RequestContext } from "./server.js";
 
@@ -17,26 +18,12 @@ export interface ReadinessRouteDeps {
   evaluate(artifact: Artifact, environment: string): Readiness;
 }
 
-const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const STATUS = {
   invalid_reference: 400,
   artifact_not_found: 404,
   environment_not_found: 404,
   artifact_ambiguous: 409,
 };
-
-function digestOf(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
-
-/** Constant time per token and no early exit, so timing says nothing about which part matched. */
-export function bearerMatches(header: string | undefined, tokens: readonly string[]): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  const given = digestOf(match?.[1] ?? "");
-  let ok = false;
-  for (const token of tokens) ok = timingSafeEqual(given, digestOf(token)) || ok;
-  return ok && match !== null;
-}
 
 export function artifactJson(a: Artifact) {
   return {

@@ -4,7 +4,8 @@
  * lists every issue at once.
  */
 import { z } from "zod";
-import { ARTIFACT_NAME } from "../../domain/artifact.js";
+import { ARTIFACT_NAME, COMMIT, DIGEST, VERSION } from "../../domain/artifact.js";
+import { ENVIRONMENT_NAME } from "../../domain/contract.js";
 import { DEPLOYMENT_STATUSES, EVIDENCE_KINDS, EVIDENCE_STATUSES } from "../../domain/evidence.js";
 import type { Clock } from "../../flows/ports.js";
 import type { Issue } from "./respond.js";
@@ -23,20 +24,21 @@ const text = (max: number) =>
     .regex(PRINTABLE, "must not contain control characters")
     .refine((v) => v.trim() === v, "must not start or end with whitespace");
 
+// Upper-case hex is accepted and stored lower-case (SPEC §2); the rule is the domain's.
 const digest = z
   .string()
-  .regex(/^sha256:[0-9a-f]{64}$/i, "must be sha256: followed by 64 hex characters")
+  .refine((v) => DIGEST.test(v.toLowerCase()), "must be sha256: followed by 64 hex characters")
   .transform((v) => v.toLowerCase());
 const commit = z
   .string()
-  .regex(/^[0-9a-f]{7,40}$/i, "must be 7 to 40 hex characters")
+  .refine((v) => COMMIT.test(v.toLowerCase()), "must be 7 to 40 hex characters")
   .transform((v) => v.toLowerCase());
 const artifactName = z.string().regex(ARTIFACT_NAME, "must match ^[a-z0-9][a-z0-9._/-]{0,127}$");
-const version = z.string().regex(/^[A-Za-z0-9._+-]{1,128}$/, "must be 1-128 of A-Z a-z 0-9 . _ + -");
-// Same rule as contract file names (adapters/contracts/contract-fields.ts), so evidence can name any environment.
+const version = z.string().regex(VERSION, "must be 1-128 of A-Z a-z 0-9 . _ + -");
+// The contract file name rule (domain/contract.ts), so evidence can name any environment.
 const environment = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be an environment name: lower-case letters, digits and -");
+  .regex(ENVIRONMENT_NAME, "must be an environment name: lower-case letters, digits and -");
 const httpUrl = z
   .string()
   .max(2048)

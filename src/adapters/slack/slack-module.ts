@@ -53,6 +53,13 @@ export interface SlackModuleDeps {
   outbox?:
     | { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number }
     | undefined;
+  /**
+   * Syncs the WAL off the event loop (sqlite/wal-sync.ts): card and outbox writes then commit at
+   * synchronous=NORMAL and are acted on only once it returned. Without one they commit as opened.
+   */
+  barrier?: (() => Promise<void>) | undefined;
+  /** Start-up re-render: what changed within `windowMs` (default 15 min), and the `cards` most recent cards (500). */
+  reconcile?: { windowMs?: number; cards?: number } | undefined;
 }
 
 export interface SlackHealth {
@@ -62,8 +69,13 @@ export interface SlackHealth {
   botUserId?: string | undefined;
 }
 
-/** Cards and new artifacts seen this recently are re-rendered at start, in case a crash lost their pending render. */
+/**
+ * Artifacts that appeared, got evidence or were deployed this recently are re-rendered at start:
+ * their pending render lived only in memory (or in a commit not yet synced) when a crash hit.
+ */
 const RECONCILE_WINDOW_MS = 15 * 60_000;
+/** Newest evidence/deployment rows start-up looks at for that. */
+const RECONCILE_ROWS = 5000;
 
 export type SlackModule = ReturnType<typeof createSlackModule>;
 
@@ -73,7 +85,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
   const identity: BotIdentity = {};
   const slack = createSlackApp({ config: deps.config, logger, identity });
   const client = createOutboxClient(deps.config, logger, deps.outbox?.timeoutMs);
-  const store = createSlackStore(deps.db);
+  const store = createSlackStore(deps.db, { barrier: deps.barrier });
   const worker = createOutboxWorker({
     store,
     client: outboxClientOf(client),
@@ -104,13 +116,15 @@ export function createSlackModule(deps: SlackModuleDeps) {
   let authProblem: OutboxProblem | undefined;
 
   function reconcile(): void {
-    const since = now().getTime() - RECONCILE_WINDOW_MS;
+    const since = now().getTime() - (deps.reconcile?.windowMs ?? RECONCILE_WINDOW_MS);
     const fresh = deps.artifacts
       .listArtifacts({ limit: 200 })
       .filter((a) => a.firstSeenAt.getTime() >= since)
       .map((a) => a.digest);
-    const carded = store.recentCards(500).map((c) => c.digest);
-    cards.onChange({ type: "artifact_changed", digests: [...new Set([...fresh, ...carded])] });
+    const changed = store.recentlyChangedDigests(since, RECONCILE_ROWS);
+    const carded = store.recentCards(deps.reconcile?.cards ?? 500).map((c) => c.digest);
+    const digests = [...new Set([...fresh, ...changed, ...carded])];
+    cards.onChange({ type: "artifact_changed", digests });
   }
 
   async function checkAuth(): Promise<void> {
@@ -173,7 +187,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
       unsubscribe?.();
       await cards.stopClock();
       if (options.drain) {
-        cards.flushAll();
+        await cards.flushAll();
         const timeout = new Promise<void>((resolve) =>
           setTimeout(resolve, options.timeoutMs ?? 5000).unref(),
         );
@@ -182,6 +196,8 @@ export function createSlackModule(deps: SlackModuleDeps) {
         cards.cancelAll();
       }
       await worker.stop();
+      // Writes already queued still commit before the database closes.
+      await store.settled();
       await slack.stop();
     },
     health(): SlackHealth {

@@ -7,7 +7,8 @@ import { shortDigest } from "../../domain/artifact.js";
 import { CodedError } from "../../errors.js";
 import type { KnownArtifactClaim } from "../../flows/intake-ports.js";
 import type { ArtifactReader } from "../../flows/ports.js";
-import { commitAbbreviations, hexPrefixEnd } from "./new-id.js";
+import { commitScopeParams } from "./commit-scope.js";
+import { hexPrefixEnd } from "./new-id.js";
 import type { Db } from "./open-database.js";
 
 interface ArtifactRow {
@@ -84,9 +85,8 @@ export function createArtifactStore(db: Db): ArtifactStore {
       return { commit };
     },
     digestsBuiltFrom: (commit) =>
-      builtFrom
-        .all(commit, hexPrefixEnd(commit), JSON.stringify(commitAbbreviations(commit)))
-        .map((r) => r.digest),
+      // The artifacts commit-scoped evidence counts for: the same rule as reading it back.
+      builtFrom.all(...commitScopeParams(commit)).map((r) => r.digest),
   };
 }
 

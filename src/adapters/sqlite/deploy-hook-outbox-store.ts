@@ -1,7 +1,8 @@
 /**
  * The deploy-hook outbox (SPEC §3.5): written in the same transaction that approves a promotion,
  * drained by the deploy-hook sender. Rows survive restarts; an `in_flight` row whose lease ran out
- * (the process died mid-send) is claimed again and re-sent with the same delivery id.
+ * (the process died mid-send) is claimed again and re-sent with the same delivery id. A row whose
+ * promotion is no longer `approved` when it comes due is `cancelled` instead of sent.
  */
 import type {
   DeployHookOutbox,
@@ -39,8 +40,15 @@ export function createDeployHookOutboxStore(db: Db): DeployHookOutbox {
   const enqueue = db.prepare(`INSERT INTO deploy_hook_outbox
     (promotion_id, url, secret_env, body, state, attempts, next_attempt_at, created_at)
     VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (promotion_id) DO NOTHING`);
-  const due = db.prepare(`SELECT * FROM deploy_hook_outbox
-    WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`);
+  // Only a promotion still `approved` is handed off: one a pull-based report already completed,
+  // or that failed or was superseded, must not reach the deployer (again).
+  const due = db.prepare(`SELECT o.* FROM deploy_hook_outbox o JOIN promotions p ON p.id = o.promotion_id
+    WHERE o.state IN ('pending', 'in_flight') AND o.next_attempt_at <= ? AND p.state = 'approved'
+    ORDER BY o.next_attempt_at LIMIT ?`);
+  const cancel = db.prepare(`UPDATE deploy_hook_outbox SET state = 'cancelled',
+    last_error = 'promotion is ' || (SELECT p.state FROM promotions p WHERE p.id = promotion_id)
+    WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?
+      AND EXISTS (SELECT 1 FROM promotions p WHERE p.id = promotion_id AND p.state <> 'approved')`);
   // The lease is stored in next_attempt_at: an in_flight row becomes due again only if the
   // process that claimed it never recorded an outcome.
   const claim = db.prepare(`UPDATE deploy_hook_outbox SET state = 'in_flight', attempts = attempts + 1,
@@ -55,6 +63,7 @@ export function createDeployHookOutboxStore(db: Db): DeployHookOutbox {
   const get = db.prepare("SELECT * FROM deploy_hook_outbox WHERE promotion_id = ?");
 
   const claimDue = db.transaction((now: Date, limit: number, leaseMs: number): OutboxItem[] => {
+    cancel.run(now.getTime());
     const rows = due.all(now.getTime(), limit) as OutboxRow[];
     for (const row of rows) claim.run(now.getTime() + leaseMs, row.promotion_id);
     return rows.map((row) => toItem({ ...row, state: "in_flight", attempts: row.attempts + 1 }));

@@ -1,13 +1,15 @@
 /**
  * Evidence rows (SPEC §3.1). Commit-scoped rows (no digest) count for every artifact built from
- * that commit, so reading an artifact's evidence joins both scopes; abbreviated commits match
- * their full spelling in either direction.
+ * that commit, so reading an artifact's evidence joins both scopes; an abbreviated commit matches
+ * its full spelling in either direction only when it has at least 12 hex characters
+ * (commit-scope.ts), so a 7-character abbreviation credits exactly that spelling.
  */
 import type { Artifact } from "../../domain/artifact.js";
 import type { Evidence, EvidenceKind, EvidenceStatus } from "../../domain/evidence.js";
 import type { NewEvidenceRow } from "../../flows/intake-ports.js";
 import type { EvidenceReader } from "../../flows/ports.js";
-import { commitAbbreviations, hexPrefixEnd, newId } from "./new-id.js";
+import { commitScopeParams } from "./commit-scope.js";
+import { newId } from "./new-id.js";
 import type { Db } from "./open-database.js";
 
 interface EvidenceRow {
@@ -67,12 +69,7 @@ export function createEvidenceStore(db: Db): EvidenceStore {
       const rows =
         commit === undefined
           ? byDigest.all(digest)
-          : byDigestAndCommit.all(
-              digest,
-              commit,
-              hexPrefixEnd(commit),
-              JSON.stringify(commitAbbreviations(commit)),
-            );
+          : byDigestAndCommit.all(digest, ...commitScopeParams(commit));
       return rows.map(toEvidence);
     },
   };

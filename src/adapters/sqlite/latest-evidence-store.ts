@@ -1,13 +1,14 @@
 /**
  * The evidence a verdict needs (flows/ports.ts LatestEvidenceReader): only the newest row per
  * (digest or commit, kind, name, environment), found through `evidence_latest` (migration 0005),
- * which a trigger keeps current. Commit-scoped rows match abbreviated commits in either direction,
- * as the evidence store does.
+ * which a trigger keeps current. Commit-scoped rows match as in the evidence store: exactly, or
+ * by an abbreviation of at least 12 hex characters (commit-scope.ts). The trigger stores the
+ * commit as reported and matches nothing, so it needs no change.
  */
 import type { Artifact } from "../../domain/artifact.js";
 import type { Evidence, EvidenceKind, EvidenceStatus } from "../../domain/evidence.js";
 import type { LatestEvidenceReader } from "../../flows/ports.js";
-import { commitAbbreviations, hexPrefixEnd } from "./new-id.js";
+import { commitScopeParams } from "./commit-scope.js";
 import type { Db } from "./open-database.js";
 
 interface Row {
@@ -42,12 +43,7 @@ export function createLatestEvidenceStore(db: Db): LatestEvidenceReader {
       const rows =
         commit === undefined
           ? byDigest.all(digest)
-          : byDigestAndCommit.all(
-              digest,
-              commit,
-              hexPrefixEnd(commit),
-              JSON.stringify(commitAbbreviations(commit)),
-            );
+          : byDigestAndCommit.all(digest, ...commitScopeParams(commit));
       return rows.map(toEvidence);
     },
   };

@@ -13,10 +13,3 @@ export function newId(prefix: string, nowMs: number = Date.now()): string {
 export function hexPrefixEnd(prefix: string): string {
   return `${prefix}g`;
 }
-
-/** The strict prefixes of a commit that are still valid abbreviations (≥ 7 characters). */
-export function commitAbbreviations(commit: string): string[] {
-  const out: string[] = [];
-  for (let length = 7; length < commit.length; length++) out.push(commit.slice(0, length));
-  return out;
-}

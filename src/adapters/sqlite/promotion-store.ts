@@ -25,6 +25,7 @@ interface PromotionRow {
   expires_at: number | null;
   state_changed_at: number;
   detail: string | null;
+  approved_at: number | null;
 }
 
 function toPromotion(row: PromotionRow): Promotion {
@@ -48,6 +49,7 @@ function toPromotion(row: PromotionRow): Promotion {
     rollbackOf: row.rollback_of ?? undefined,
     expiresAt: row.expires_at === null ? undefined : new Date(row.expires_at),
     stateChangedAt: new Date(row.state_changed_at),
+    approvedAt: row.approved_at === null ? undefined : new Date(row.approved_at),
     detail: row.detail ?? undefined,
   };
 }
@@ -65,14 +67,15 @@ export function createTransactor(db: Db): Transactor {
 export function createPromotionStore(db: Db): PromotionRepository {
   const insert = db.prepare(`INSERT INTO promotions (id, kind, artifact_name, digest, from_environment,
     environment, state, requested_by, requested_at, reason, contract_revision, freeze_override_by,
-    freeze_override_reason, rollback_of, expires_at, state_changed_at, detail)
+    freeze_override_reason, rollback_of, expires_at, state_changed_at, detail, approved_at)
     VALUES (@id, @kind, @artifact_name, @digest, @from_environment, @environment, @state, @requested_by,
     @requested_at, @reason, @contract_revision, @freeze_override_by, @freeze_override_reason, @rollback_of,
-    @expires_at, @state_changed_at, @detail)`);
+    @expires_at, @state_changed_at, @detail, @approved_at)`);
   const get = db.prepare("SELECT * FROM promotions WHERE id = ?");
-  const setState = db.prepare(
-    "UPDATE promotions SET state = ?, state_changed_at = ?, detail = coalesce(?, detail) WHERE id = ? AND state = ?",
-  );
+  // Entering `approved` also records approved_at (deployment reports count from then on).
+  const setState = db.prepare(`UPDATE promotions SET state = @to, state_changed_at = @at,
+    detail = coalesce(@detail, detail), approved_at = CASE WHEN @to = 'approved' THEN @at ELSE approved_at END
+    WHERE id = @id AND state = @from`);
   const rebind = db.prepare("UPDATE promotions SET contract_revision = ? WHERE id = ?");
   const history = db.prepare(
     `SELECT * FROM promotions WHERE artifact_name = ? AND (? IS NULL OR environment = ?)
@@ -125,6 +128,7 @@ export function createPromotionStore(db: Db): PromotionRepository {
         expires_at: p.expiresAt?.getTime() ?? null,
         state_changed_at: p.stateChangedAt.getTime(),
         detail: p.detail ?? null,
+        approved_at: p.approvedAt?.getTime() ?? null,
       });
     },
     get(id) {
@@ -132,7 +136,7 @@ export function createPromotionStore(db: Db): PromotionRepository {
       return row && toPromotion(row);
     },
     setState: (id, from, to, at, detail) =>
-      setState.run(to, at.getTime(), detail ?? null, id, from).changes === 1,
+      setState.run({ to, at: at.getTime(), detail: detail ?? null, id, from }).changes === 1,
     rebind(id, revision) {
       rebind.run(revision, id);
     },

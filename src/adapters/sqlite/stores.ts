@@ -27,6 +27,8 @@ export interface Stores {
   snapshots: SnapshotStore;
   deliveries: DeliveryStore;
   intake: IntakeStore & { drain(): Promise<void> };
+  /** The WAL sync barrier intake uses, shared so other relaxed writers (Slack outbox) join its syncs. */
+  barrier?: WalSync | undefined;
 }
 
 export interface StoreOptions {
@@ -60,5 +62,5 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
   };
   const barrier = options.barrier === false ? undefined : (options.barrier ?? createWalSync(db));
   const intake = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
-  return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake };
+  return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier };
 }

@@ -179,7 +179,7 @@ describe("intake API", () => {
   });
 
   it("counts commit-scoped evidence for an artifact registered later", async () => {
-    const early = { artifact: { commit: COMMIT.slice(0, 7) }, kind: "test", name: "unit", status: "passed" };
+    const early = { artifact: { commit: COMMIT.slice(0, 12) }, kind: "test", name: "unit", status: "passed" };
     expect((await post(t, "/api/v1/evidence", early)).status).toBe(202);
     const digest = digestOf("built-later");
     expect(

@@ -66,7 +66,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = Partial<Pick<SlackAppModuleOptions, "coalesce" | "outbox" | "reevaluate">> & {
+export type HarnessOptions = Partial<
+  Pick<SlackAppModuleOptions, "coalesce" | "outbox" | "reevaluate" | "reconcile">
+> & {
   contracts?: Record<string, string>;
 };
 
@@ -107,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       coalesce: options.coalesce ?? { quietMs: 150, maxWaitMs: 1000 },
       outbox: options.outbox ?? { backoffBaseMs: 50, backoffMaxMs: 500 },
       ...(options.reevaluate ? { reevaluate: options.reevaluate } : {}),
+      ...(options.reconcile ? { reconcile: options.reconcile } : {}),
       get drainOnStop() {
         return drainOnStop;
       },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLatestEvidenceStore } from "../../../src/adapters/sqlite/latest-evidence-store.js";
 import { createStores, type Stores } from "../../../src/adapters/sqlite/stores.js";
 import { isCodedError } from "../../../src/errors.js";
 import type { IntakeTx } from "../../../src/flows/intake-ports.js";
@@ -77,20 +78,36 @@ describe("SQLite stores", () => {
     expect(stores.artifacts.listArtifacts({ limit: 1, offset: 1 }).map((a) => a.digest)).toEqual([d1]);
   });
 
-  it("returns digest-scoped and commit-scoped evidence, abbreviated either way", () => {
+  it("returns digest-scoped and commit-scoped evidence, abbreviated either way from 12 hex", () => {
     const digest = digestOf("built");
     stores.evidence.insert(row({ commit: COMMIT.slice(0, 7), name: "short" }));
+    stores.evidence.insert(row({ commit: COMMIT.slice(0, 11), name: "eleven" }));
+    stores.evidence.insert(row({ commit: COMMIT.slice(0, 12), name: "twelve" }));
     stores.evidence.insert(row({ commit: COMMIT, name: "full" }));
     stores.evidence.insert(row({ commit: "1111111", name: "other-commit" }));
     stores.artifacts.register({ name: "api", digest, commit: COMMIT.slice(0, 12) }, new Date());
     stores.evidence.insert(row({ digest, commit: COMMIT.slice(0, 12), name: "own" }));
     stores.artifacts.register({ name: "api", digest: digestOf("elsewhere"), commit: COMMIT }, new Date());
     stores.evidence.insert(row({ digest: digestOf("elsewhere"), commit: COMMIT, name: "other-digest" }));
-    const names = stores.evidence.evidenceFor({ digest, commit: COMMIT.slice(0, 12) }).map((e) => e.name);
-    expect(names).toEqual(["short", "full", "own"]);
-    expect(stores.artifacts.digestsBuiltFrom(COMMIT.slice(0, 7)).sort()).toEqual(
+    const latest = createLatestEvidenceStore(t.db);
+    const both = (artifact: { digest: string; commit: string }) => {
+      const names = stores.evidence.evidenceFor(artifact).map((e) => e.name);
+      expect(
+        latest
+          .latestEvidenceFor(artifact)
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual([...names].sort());
+      return names;
+    };
+    expect(both({ digest, commit: COMMIT.slice(0, 12) })).toEqual(["twelve", "full", "own"]);
+    expect(both({ digest: digestOf("x"), commit: COMMIT })).toEqual(["twelve", "full"]);
+    // A 7-hex commit (another repository may have one starting the same) matches itself only.
+    expect(both({ digest: digestOf("x"), commit: COMMIT.slice(0, 7) })).toEqual(["short"]);
+    expect(stores.artifacts.digestsBuiltFrom(COMMIT.slice(0, 12)).sort()).toEqual(
       [digest, digestOf("elsewhere")].sort(),
     );
+    expect(stores.artifacts.digestsBuiltFrom(COMMIT.slice(0, 7))).toEqual([]);
   });
 
   it("knows what runs where: the latest succeeded deployment", () => {
@@ -162,6 +179,8 @@ describe("SQLite stores", () => {
       "SELECT * FROM snapshots WHERE environment = 'prod' ORDER BY taken_at DESC, seq DESC LIMIT 1",
       "SELECT * FROM artifacts WHERE digest >= 'sha256:ab' AND digest < 'sha256:abg'",
       "SELECT * FROM artifacts WHERE commit_sha >= 'a' AND commit_sha < 'ag'",
+      "SELECT * FROM evidence_latest WHERE scope >= 'a' AND scope < 'ag'",
+      "SELECT * FROM evidence_latest WHERE scope IN (SELECT value FROM json_each('[\"abcdef1\"]'))",
       "SELECT * FROM artifacts ORDER BY first_seen_at DESC LIMIT 10",
       "SELECT result_id FROM deliveries WHERE route = 'evidence' AND delivery_key = 'k'",
     ];
@@ -172,7 +191,9 @@ describe("SQLite stores", () => {
         .map((r) => (r as { detail: string }).detail);
       // A plain "SCAN <table>" (no index) reads every row.
       expect(
-        detail.filter((d) => /^SCAN (evidence|deployments|snapshots|artifacts|deliveries)$/.test(d)),
+        detail.filter((d) =>
+          /^SCAN (evidence|evidence_latest|deployments|snapshots|artifacts|deliveries)$/.test(d),
+        ),
         sql,
       ).toEqual([]);
       // "Newest" lookups must walk an index backwards, not sort the environment's whole history.

@@ -12,6 +12,7 @@ import type { Logger } from "../../log.js";
 import type { BoltApp, WebClient } from "../bolt-app.js";
 import { PROMOTE_COMMAND } from "../ids.js";
 import { type Reply, renderError } from "../views/replies.js";
+import { isUnexpected, refusal } from "./refusal.js";
 
 export interface PromoteContext {
   userId: string;
@@ -53,14 +54,13 @@ export function registerPromoteCommand(app: BoltApp, handlers: PromoteHandlers, 
     try {
       await (handlers[parsed.type] as PromoteHandler)(parsed, context);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      logger.warn({ err: error, type: parsed.type, code }, "/promote failed");
-      await context
-        .respond(renderError(code ? `${message} (${code})` : message))
-        .catch((respondError: unknown) => {
-          logger.error({ err: respondError }, "/promote: could not reply");
-        });
+      // NOTE: only a CodedError's message is meant for people; a `code` alone (SQLite, Node)
+      // says nothing about what the message may reveal.
+      if (isUnexpected(error)) logger.error({ err: error, type: parsed.type }, "/promote failed");
+      else logger.warn({ err: error, type: parsed.type }, "/promote refused");
+      await context.respond(renderError(refusal(error))).catch((respondError: unknown) => {
+        logger.error({ err: respondError }, "/promote: could not reply");
+      });
     }
   });
 }

@@ -14,6 +14,10 @@ import { requestRollback } from "../../../flows/rollback.js";
 import type { Logger } from "../../log.js";
 import type { BoltApp } from "../bolt-app.js";
 import { ACTION_IDS } from "../ids.js";
+import { refusal } from "./refusal.js";
+
+export { refusal };
+
 import { type CardButtonValue, decodeButtonValue } from "../views/card-model.js";
 
 export interface PromotionSlackDeps {
@@ -36,11 +40,6 @@ export function buttonTarget(
   const decoded = decodeButtonValue(raw);
   if (decoded) return decoded;
   return raw !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? { promotionId: raw } : undefined;
-}
-
-export function refusal(error: unknown): string {
-  if (isCodedError(error)) return `:no_entry: ${error.message} (${error.code})`;
-  return ":warning: Something went wrong; nothing was changed. The error is in Tollgate's log.";
 }
 
 /** Runs the flow and replies; the flow itself re-renders the card when something changed. */

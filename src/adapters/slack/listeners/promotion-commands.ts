@@ -12,7 +12,7 @@ import { requestPromotion } from "../../../flows/request-promotion.js";
 import { resolveArtifact } from "../../../flows/resolve-artifact.js";
 import { requestRollback } from "../../../flows/rollback.js";
 import type { PromoteContext, PromoteHandler } from "./promote-command.js";
-import { refusal } from "./promotion-actions.js";
+import { isUnexpected, refusal } from "./refusal.js";
 
 export interface PromotionCommandDeps {
   flows: PromotionDeps;
@@ -35,7 +35,7 @@ async function guarded(context: PromoteContext, work: () => Promise<string>): Pr
   try {
     text = await work();
   } catch (error) {
-    if (!(error as { code?: unknown }).code) context.logger.error({ err: error }, "/promote failed");
+    if (isUnexpected(error)) context.logger.error({ err: error }, "/promote failed");
     text = refusal(error);
   }
   await reply(context, text);

@@ -26,7 +26,7 @@ export interface CardClockOptions {
   /** Renders a card from a model evaluated just now (the card service's flush). */
   render(digest: string, environment: string, model: CardModel): void;
   /** A card already waiting for its coalesced render needs no evaluation of its own. */
-  isDirty(key: string): boolean;
+  isDirty(digest: string, environment: string): boolean;
   /** Sweep period; 0 turns the sweep off (boundary timers still run). Default 30 s. */
   intervalMs?: number;
   /** Most recently updated cards a sweep looks at. Default 500. */
@@ -71,7 +71,7 @@ export function createCardClock(options: CardClockOptions) {
   /** True when the card's state changed and it was re-rendered. */
   function evaluate(digest: string, environment: string): boolean {
     const key = cardKey(digest, environment);
-    if (options.isDirty(key)) return false;
+    if (options.isDirty(digest, environment)) return false;
     try {
       const model = options.facts.cardModel(digest, environment);
       if (!model) return false;

@@ -1,8 +1,13 @@
 /**
- * Keeps cards true. Changes mark cards dirty; a card renders once its changes have been quiet for
- * `quietMs` (or `maxWaitMs` after the first one, so a steady stream still shows progress). A
- * render whose hash matches the last one is dropped; otherwise it goes to the outbox, which
- * coalesces again while Slack is slow or rate-limiting.
+ * Keeps cards true. A change only marks its artifact (or one card) dirty in memory — O(1), no SQL,
+ * no timer reset — because it runs inside the request that caused it. The card renders once the
+ * changes have been quiet for `quietMs` (or `maxWaitMs` after the first one, so a steady stream
+ * still shows progress); which cards an artifact has, and what they show, is looked up then, once
+ * per coalesced render. A render whose hash matches the last one is dropped; otherwise it goes to
+ * the outbox, which coalesces again while Slack is slow or rate-limiting.
+ *
+ * NOTE: marks live only in memory; a crash loses them. The evidence behind them is durable, and
+ * start-up re-renders the cards of artifacts that changed recently (slack-module.ts reconcile).
  */
 import { createHash } from "node:crypto";
 import type {
@@ -20,7 +25,7 @@ import type { CardModel } from "../views/card-model.js";
 import { renderReadinessCard } from "../views/readiness-card.js";
 import { type CardClockOptions, createCardClock } from "./card-clock.js";
 import { cardEnvironments, dependentEnvironments } from "./card-targets.js";
-import { cardKey, type SlackStore } from "./slack-store.js";
+import type { SlackStore } from "./slack-store.js";
 
 export interface CardServiceOptions {
   store: SlackStore;
@@ -29,7 +34,7 @@ export interface CardServiceOptions {
   deployments: Pick<DeploymentReader, "latestSuccessOf"> & Pick<DeploymentHistoryReader, "runningNamed">;
   artifacts: Pick<ArtifactReader, "getArtifact">;
   logger: Logger;
-  /** Called after rows are committed, so the outbox sends them. */
+  /** Called after rows are committed and durable, so the outbox sends them. */
   kick(): void;
   now?: () => number;
   quietMs?: number;
@@ -40,10 +45,18 @@ export interface CardServiceOptions {
   reevaluate?: Pick<CardClockOptions, "intervalMs" | "limit" | "batch">;
 }
 
+/** One artifact's pending render: every card of it (`all`), or only some environments. */
 interface Dirty {
+  digest: string;
+  all: boolean;
+  environments: Set<string>;
   firstAt: number;
-  timer: NodeJS.Timeout;
+  lastAt: number;
+  timer?: NodeJS.Timeout;
 }
+
+/** Coalesced renders per event-loop turn (each is a readiness evaluation, ~1 ms). */
+const RENDERS_PER_TURN = 8;
 
 export type CardService = ReturnType<typeof createCardService>;
 
@@ -53,25 +66,78 @@ export function createCardService(options: CardServiceOptions) {
   const quietMs = options.quietMs ?? 2000;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const fanout = options.environmentFanout ?? 200;
-  const dirty = new Map<string, Dirty & { digest: string; environment: string }>();
+  const dirty = new Map<string, Dirty>();
 
-  function markDirty(digest: string, environment: string): void {
-    const key = cardKey(digest, environment);
+  /** O(1): the request path pays for a map entry; the timer is set once and re-armed lazily. */
+  function mark(digest: string, environment?: string): void {
     const t = now();
-    const entry = dirty.get(key);
-    if (entry) clearTimeout(entry.timer);
-    const firstAt = entry?.firstAt ?? t;
-    const wait = Math.max(0, Math.min(quietMs, firstAt + maxWaitMs - t));
-    const timer = setTimeout(() => flush(digest, environment), wait);
-    dirty.set(key, { firstAt, timer, digest, environment });
+    let entry = dirty.get(digest);
+    if (!entry) {
+      entry = { digest, all: false, environments: new Set(), firstAt: t, lastAt: t };
+      dirty.set(digest, entry);
+      arm(entry, quietMs);
+    }
+    entry.lastAt = t;
+    if (environment === undefined) entry.all = true;
+    else entry.environments.add(environment);
+  }
+
+  function arm(entry: Dirty, ms: number): void {
+    entry.timer = setTimeout(() => fire(entry), Math.max(0, ms));
+  }
+
+  function fire(entry: Dirty): void {
+    if (dirty.get(entry.digest) !== entry) return;
+    const wait = Math.min(entry.lastAt + quietMs, entry.firstAt + maxWaitMs) - now();
+    if (wait > 0) arm(entry, wait);
+    else enqueueFlush(entry.digest);
+  }
+
+  // NOTE: many marks can come due in one timer phase (a burst, the start-up reconcile); rendering
+  // them all there would hold every request behind them, so they render a few per turn.
+  const ready = new Set<string>();
+  let draining = false;
+  function enqueueFlush(digest: string): void {
+    ready.add(digest);
+    if (draining) return;
+    draining = true;
+    setImmediate(drainReady);
+  }
+
+  function drainReady(): void {
+    let n = 0;
+    for (const digest of ready) {
+      ready.delete(digest);
+      flushDigest(digest);
+      if (++n >= RENDERS_PER_TURN) break;
+    }
+    if (ready.size > 0) setImmediate(drainReady);
+    else draining = false;
+  }
+
+  /** Renders every card an artifact's pending changes touch. */
+  function flushDigest(digest: string): void {
+    const entry = dirty.get(digest);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    dirty.delete(digest);
+    try {
+      const environments = entry.all ? targetsOf(digest, entry.environments) : entry.environments;
+      for (const environment of environments) render(digest, environment);
+    } catch (error) {
+      logger.error({ err: error, digest }, "card targets failed");
+    }
+  }
+
+  function targetsOf(digest: string, extra: Set<string>): Set<string> {
+    const envs = new Set(cardEnvironments(options.contracts.current(), options.deployments, digest));
+    for (const card of store.cardsFor(digest)) envs.add(card.environment);
+    for (const env of extra) envs.add(env);
+    return envs;
   }
 
   /** Renders one card now and queues the Slack call; false when there is nothing to show. */
-  function flush(digest: string, environment: string, evaluated?: CardModel): boolean {
-    const key = cardKey(digest, environment);
-    const entry = dirty.get(key);
-    if (entry) clearTimeout(entry.timer);
-    dirty.delete(key);
+  function render(digest: string, environment: string, evaluated?: CardModel): boolean {
     try {
       const model = evaluated ?? facts.cardModel(digest, environment);
       const channel = store.getCard(digest, environment)?.channel ?? facts.channelFor(environment);
@@ -80,9 +146,14 @@ export function createCardService(options: CardServiceOptions) {
       const hash = createHash("sha256")
         .update(JSON.stringify([channel, message]))
         .digest("hex");
-      const outcome = store.enqueueRender({ digest, environment, channel, hash, message }, now());
       clock.remember(digest, environment, model);
-      if (outcome !== "unchanged") options.kick();
+      const input = { digest, environment, channel, hash, message };
+      store
+        .write(() => store.enqueueRender(input, now()))
+        .then(
+          (outcome) => outcome !== "unchanged" && options.kick(),
+          (error: unknown) => logger.error({ err: error, digest, environment }, "card render not stored"),
+        );
       return true;
     } catch (error) {
       logger.error({ err: error, digest, environment }, "card render failed");
@@ -90,22 +161,40 @@ export function createCardService(options: CardServiceOptions) {
     }
   }
 
+  /** An explicit render of one card (someone waits for it): its pending mark, if any, is consumed. */
+  function flush(digest: string, environment: string): boolean {
+    const shown = renderMarked(digest, environment);
+    // Committed now rather than at the end of the turn: one event-loop hop less before Slack sees it.
+    store.commitNow();
+    return shown;
+  }
+
+  function renderMarked(digest: string, environment: string): boolean {
+    const entry = dirty.get(digest);
+    if (entry && !entry.all) {
+      entry.environments.delete(environment);
+      if (entry.environments.size === 0) {
+        clearTimeout(entry.timer);
+        dirty.delete(digest);
+      }
+    }
+    return render(digest, environment);
+  }
+
   const clock = createCardClock({
     store,
     facts,
     logger,
-    render: (digest, environment, model) => void flush(digest, environment, model),
-    isDirty: (key) => dirty.has(key),
+    render: (digest, environment, model) => void render(digest, environment, model),
+    isDirty: (digest, environment) => {
+      const entry = dirty.get(digest);
+      return entry !== undefined && (entry.all || entry.environments.has(environment));
+    },
     ...options.reevaluate,
   });
 
   function onArtifacts(digests: string[]): void {
-    const set = options.contracts.current();
-    for (const digest of digests) {
-      const envs = new Set(cardEnvironments(set, options.deployments, digest));
-      for (const card of store.cardsFor(digest)) envs.add(card.environment);
-      for (const env of envs) markDirty(digest, env);
-    }
+    for (const digest of digests) mark(digest);
   }
 
   function onEnvironment(environment: string): void {
@@ -125,12 +214,12 @@ export function createCardService(options: CardServiceOptions) {
     const running = [...names].flatMap((name) => options.deployments.runningNamed(environment, name) ?? []);
     onArtifacts(running.map((d) => d.digest));
     for (const env of dependentEnvironments(set, environment)) {
-      for (const card of store.recentCardsIn(env, fanout)) markDirty(card.digest, card.environment);
+      for (const card of store.recentCardsIn(env, fanout)) mark(card.digest, card.environment);
     }
   }
 
   function everyRecentCard(): void {
-    for (const card of store.recentCards(fanout * 4)) markDirty(card.digest, card.environment);
+    for (const card of store.recentCards(fanout * 4)) mark(card.digest, card.environment);
   }
 
   function onChange(event: ChangeEvent): void {
@@ -142,12 +231,17 @@ export function createCardService(options: CardServiceOptions) {
   const threadPoster: CardThreadPoster = {
     postEvent({ digest, environment, text }) {
       // NOTE: an event for a card that does not exist yet posts the card first (same ordered line).
-      if (!store.getCard(digest, environment) && !flush(digest, environment)) {
+      if (!store.getCard(digest, environment) && !renderMarked(digest, environment)) {
         logger.warn({ digest, environment }, "card event dropped: no card and no channel for it");
         return;
       }
-      store.enqueueThreadReply({ digest, environment, text }, now());
-      options.kick();
+      // Queued after the card's render, so the post (or its update) stays ahead of the reply.
+      store
+        .write(() => store.enqueueThreadReply({ digest, environment, text }, now()))
+        .then(
+          () => options.kick(),
+          (error: unknown) => logger.error({ err: error, digest, environment }, "card event not stored"),
+        );
     },
   };
 
@@ -156,24 +250,27 @@ export function createCardService(options: CardServiceOptions) {
       return bus.subscribe(onChange);
     },
     onChange,
-    markDirty,
-    flush: (digest: string, environment: string): boolean => flush(digest, environment),
+    markDirty: (digest: string, environment: string): void => mark(digest, environment),
+    flush,
     /** Starts time-based re-evaluation (periodic sweep and boundary timers). */
     startClock: clock.start,
     /** Stops it; waits for a sweep in flight to reach its next batch. */
     stopClock: clock.stop,
     /** Re-evaluates recent cards now (tests, after a long pause); resolves with how many changed. */
     reevaluate: clock.sweep,
-    /** Renders every dirty card now (shutdown drain, tests). */
-    flushAll(): void {
-      for (const { digest, environment } of [...dirty.values()]) flush(digest, environment);
+    /** Renders every dirty card now (shutdown drain, tests); resolves once the renders are stored. */
+    flushAll(): Promise<void> {
+      for (const digest of [...dirty.keys()]) flushDigest(digest);
+      return store.settled();
     },
     /** Forgets dirty cards without rendering (a stop without draining). */
     cancelAll(): void {
       for (const entry of dirty.values()) clearTimeout(entry.timer);
       dirty.clear();
+      ready.clear();
     },
-    dirtyCount: () => dirty.size,
+    /** Artifacts waiting for their coalesced render, plus renders not yet stored. */
+    dirtyCount: () => dirty.size + store.pendingWrites(),
     threadPoster,
   };
 }

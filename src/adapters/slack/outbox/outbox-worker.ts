@@ -106,14 +106,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   }
 
   async function send(row: OutboxRow): Promise<void> {
-    const card = row.cardKey ? cardOf(row.cardKey) : undefined;
+    let card = row.cardKey ? cardOf(row.cardKey) : undefined;
+    // NOTE: the row may be committed but not yet synced. A message that does not exist yet (a new
+    // card, a reply, a plain message) is sent only once its row is on disk: lost after the call, it
+    // would be sent again. An update of an existing card is idempotent, and re-derived if lost.
+    if (!(row.kind === "update_card" && card?.ts)) {
+      await store.durable();
+      card = row.cardKey ? cardOf(row.cardKey) : undefined;
+    }
     const channel = card?.channel ?? row.payload.channel;
+    let result: () => unknown;
     try {
-      await deliver(row, card);
+      result = await deliver(row, card);
       if (channel) clearProblems(channel);
     } catch (error) {
-      handleFailure(row, classifySlackError(error, channel), channel);
+      result = handleFailure(row, classifySlackError(error, channel), channel);
     }
+    // The line stays busy until the outcome is recorded; a new message's (a posted card's ts, a
+    // reply's done) until it is durable, so a power cut cannot make it be sent twice.
+    const recorded = store.write(result, { durable: row.kind !== "update_card" || card?.ts === undefined });
+    // Committed now (at NORMAL, no fsync on the loop): the card's next call is not an event-loop turn away.
+    store.commitNow();
+    await recorded;
   }
 
   function cardOf(key: string) {
@@ -121,25 +135,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     return store.getCard(key.slice(0, at), key.slice(at + 1));
   }
 
-  async function deliver(row: OutboxRow, card: ReturnType<typeof cardOf>): Promise<void> {
+  /** Makes the call; returns the bookkeeping write that records its outcome. */
+  async function deliver(row: OutboxRow, card: ReturnType<typeof cardOf>): Promise<() => unknown> {
     const { text, blocks } = row.payload;
-    const t = () => now();
+    const done = () => store.markDone(row, now());
     if (row.kind === "post_message") {
       await client.chat.postMessage({ channel: row.payload.channel, text, blocks, unfurl_links: false });
-      store.markDone(row, t());
-      return;
+      return done;
     }
-    if (!card) return store.markDead(row.id, "card row missing", t());
+    if (!card) return () => store.markDead(row.id, "card row missing", now());
     if (row.kind === "thread_reply") {
-      if (!card.ts) return store.markDead(row.id, "the card was never posted", t());
+      if (!card.ts) return () => store.markDead(row.id, "the card was never posted", now());
       await client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text, unfurl_links: false });
-      store.markDone(row, t());
-      return;
+      return done;
     }
     if (card.ts) {
       await client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
-      store.markDone(row, t());
-      return;
+      return done;
     }
     // A post, or an update whose post died earlier: either way no message exists yet.
     const posted = await client.chat.postMessage({
@@ -149,10 +161,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       unfurl_links: false,
     });
     if (!posted.ts) throw new Error("chat.postMessage answered without ts");
-    store.recordPosted(row, posted.ts, t());
+    const ts = posted.ts;
+    return () => store.recordPosted(row, ts, now());
   }
 
-  function handleFailure(row: OutboxRow, failure: Failure, channel: string | undefined): void {
+  function handleFailure(row: OutboxRow, failure: Failure, channel: string | undefined): () => unknown {
     const t = now();
     if (failure.type === "rate_limited") {
       pausedUntil = Math.max(pausedUntil, t + failure.retryAfterMs);
@@ -160,8 +173,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         { retryAfterMs: failure.retryAfterMs, outboxId: row.id },
         "slack rate limited; pausing the outbox",
       );
-      store.reschedule(row.id, pausedUntil, "ratelimited");
-      return;
+      const until = pausedUntil;
+      return () => store.reschedule(row.id, until, "ratelimited");
     }
     if (failure.type === "transient" && row.attempts + 1 < maxAttempts) {
       const delay = Math.min(cap, base * 2 ** Math.min(row.attempts, 20));
@@ -170,16 +183,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         { error: failure.error, outboxId: row.id, retryInMs: jittered },
         "slack call failed; retrying",
       );
-      store.reschedule(row.id, t + jittered, failure.error);
-      return;
+      return () => store.reschedule(row.id, t + jittered, failure.error);
     }
     const hint = failure.type === "permanent" ? failure.hint : "gave up after repeated transient failures";
-    store.markDead(row.id, failure.error, t);
     recordProblem(failure.error, hint, failure.type === "permanent" ? failure.scope : "workspace", channel);
     logger.error(
       { error: failure.error, channel, hint, outboxId: row.id, kind: row.kind },
       `slack call failed: ${hint}`,
     );
+    return () => store.markDead(row.id, failure.error, t);
   }
 
   function recordProblem(

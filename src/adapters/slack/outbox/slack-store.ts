@@ -117,6 +117,7 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
 
   return {
     write: writer.write,
+    commitNow: writer.commitNow,
     durable: writer.durable,
     pendingWrites: writer.pending,
     settled: writer.settled,

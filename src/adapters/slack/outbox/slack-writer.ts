@@ -16,6 +16,8 @@ export type Barrier = () => Promise<void>;
 
 interface Job {
   work: () => unknown;
+  /** Settle only once synced; otherwise as soon as committed (the barrier still covers it later). */
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -55,23 +57,27 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
 
   function flush(): void {
     scheduled = false;
+    if (queue.length === 0) return;
     const jobs = queue;
     queue = [];
     let outcomes: Outcome[];
     try {
       outcomes = run(jobs);
     } catch (error) {
-      finish(jobs, () => jobs.forEach((job) => job.reject(error)));
+      finish(jobs, () => rejectAll(jobs, error));
       return;
     }
     if (!barrier) {
       finish(jobs, () => settle(jobs, outcomes));
       return;
     }
+    const early = jobs.filter((job) => !job.durable);
+    if (early.length > 0) finish(early, () => settle(jobs, outcomes, false));
+    const waiting = jobs.filter((job) => job.durable);
     const done = barrier().then(
-      () => finish(jobs, () => settle(jobs, outcomes)),
+      () => finish(waiting, () => settle(jobs, outcomes, true)),
       // Not known to be on disk: nobody may act on it (a later write or the start-up reconcile redoes it).
-      (error: unknown) => finish(jobs, () => jobs.forEach((job) => job.reject(error))),
+      (error: unknown) => finish(waiting, () => rejectAll(waiting, error)),
     );
     syncing.add(done);
     void done.finally(() => syncing.delete(done));
@@ -83,16 +89,25 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
   }
 
   return {
-    /** Runs `work` in the next batch; resolves with its result once it is committed and durable. */
-    write<T>(work: () => T): Promise<T> {
+    /**
+     * Runs `work` in the next batch; resolves with its result once it is committed and durable, or
+     * with `{ durable: false }` once committed (for writes whose loss in a power cut is redone anyway).
+     */
+    write<T>(work: () => T, options: { durable?: boolean } = {}): Promise<T> {
       inFlight++;
+      const durable = options.durable ?? true;
       return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ work, durable, resolve: resolve as (value: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
         }
       });
+    },
+    /** Commits what is queued now instead of at the end of the turn (a render someone waits for). */
+    commitNow(): void {
+      // Inside someone's transaction the batch would join it: the scheduled flush commits it instead.
+      if (!db.inTransaction) flush();
     },
     /** Resolves once every commit made so far is durable (rows visible now are safe to act on). */
     durable(): Promise<void> {
@@ -111,8 +126,13 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
   };
 }
 
-function settle(jobs: Job[], outcomes: Outcome[]): void {
+function rejectAll(jobs: Job[], error: unknown): void {
+  for (const job of jobs) job.reject(error);
+}
+
+function settle(jobs: Job[], outcomes: Outcome[], durable?: boolean): void {
   jobs.forEach((job, i) => {
+    if (durable !== undefined && job.durable !== durable) return;
     const outcome = outcomes[i] as Outcome;
     if (outcome.ok) job.resolve(outcome.value);
     else job.reject(outcome.error);
