@@ -12,11 +12,12 @@ import { runReport } from "../../src/cli/report.js";
 import { runSnapshot } from "../../src/cli/snapshot.js";
 import { loadConfig } from "../../src/config.js";
 import { type CapturedIo, captureIo } from "../helpers/loopback-tollgate.js";
+import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 
 const SECRET = "real-server-secret-0123456789";
 const HEX = "ab12".repeat(16);
-const JUNIT = "/work/shared/fixtures/junit-xml";
-const FIXTURES = "/work/shared/fixtures";
+const JUNIT = `${SHARED_FIXTURES}/junit-xml`;
+const FIXTURES = `${SHARED_FIXTURES}`;
 
 let app: App;
 let dir: string;

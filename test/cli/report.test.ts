@@ -10,10 +10,11 @@ import {
   type LoopbackTollgate,
   startLoopbackTollgate,
 } from "../helpers/loopback-tollgate.js";
+import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 
 const SECRET = "ci-secret-0123456789abcdef";
 const HEX = "4f2a".repeat(16);
-const JUNIT = "/work/shared/fixtures/junit-xml";
+const JUNIT = `${SHARED_FIXTURES}/junit-xml`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let server: LoopbackTollgate;

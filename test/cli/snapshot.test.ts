@@ -10,10 +10,11 @@ import {
   type LoopbackTollgate,
   startLoopbackTollgate,
 } from "../helpers/loopback-tollgate.js";
+import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 
 const SECRET = "ci-secret-0123456789abcdef";
-const FLAGS = "/work/shared/fixtures/feature-flags";
-const ENV_STATE = "/work/shared/fixtures/env-state";
+const FLAGS = `${SHARED_FIXTURES}/feature-flags`;
+const ENV_STATE = `${SHARED_FIXTURES}/env-state`;
 
 let server: LoopbackTollgate;
 let dir: string;

@@ -11,9 +11,10 @@ import { createHttpServer } from "../../src/adapters/http/server.js";
 import { createLogger } from "../../src/adapters/log.js";
 import { createStores, type Stores } from "../../src/adapters/sqlite/stores.js";
 import { type ChangeEvent, createChangeBus } from "../../src/flows/ports.js";
+import { SHARED_FIXTURES } from "./shared-fixtures.js";
 import { createTestDb, type TestDb } from "./test-db.js";
 
-export const GITHUB_FIXTURES = "/work/shared/fixtures/github-webhooks";
+export const GITHUB_FIXTURES = `${SHARED_FIXTURES}/github-webhooks`;
 export const EXAMPLE_DIR = join(GITHUB_FIXTURES, "signed-delivery-example");
 /** secret.txt has no trailing newline; read as-is, as the README says. */
 export const EXAMPLE_SECRET = readFileSync(join(EXAMPLE_DIR, "secret.txt"), "utf8");

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 import {
   cleanupTemp,
   evidence,
@@ -32,8 +33,8 @@ const NEW_SECRET = "new-webhook-secret-9876543210";
 const TOKEN_A = "read-token-aaaaaaaaaaaaaaaa";
 const TOKEN_B = "read-token-bbbbbbbbbbbbbbbb";
 const GITHUB_SECRET = "github-webhook-secret-xyz";
-const GH_FIXTURES = "/work/shared/fixtures/github-webhooks";
-const JUNIT = "/work/shared/fixtures/junit-xml/pytest.junit.fail-skip.xml";
+const GH_FIXTURES = `${SHARED_FIXTURES}/github-webhooks`;
+const JUNIT = `${SHARED_FIXTURES}/junit-xml/pytest.junit.fail-skip.xml`;
 
 const CONTRACTS = {
   "dev.yml": "description: Dev\nchannel: C0SPECDEV\nevidence:\n  - {kind: test, name: unit}\n",

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseJunit, parseJunitReports } from "../../../src/adapters/junit/parse-junit.js";
 import { isCodedError } from "../../../src/errors.js";
+import { SHARED_FIXTURES } from "../../helpers/shared-fixtures.js";
 
-const DIR = "/work/shared/fixtures/junit-xml";
+const DIR = `${SHARED_FIXTURES}/junit-xml`;
 const read = (file: string): string => readFileSync(join(DIR, file), "utf8");
 
 /**
