@@ -138,7 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async deployment(body: object) {
       return (await postSigned(h.baseUrl, "/api/v1/deployments", body, { secret: WEBHOOK_SECRET })).status;
     },
-    async until(check: () => boolean, timeoutMs = 10_000) {
+    async until(check: () => boolean, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
         if (Date.now() > deadline) throw new Error("condition not met in time");
