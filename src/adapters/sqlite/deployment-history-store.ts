@@ -4,37 +4,26 @@
  * probe each one's deployments (deployments_by_digest): a few index seeks per build of the
  * service, instead of scanning every deployment of every service in the environment.
  */
-import type { Deployment, DeploymentStatus } from "../../domain/evidence.js";
 import type { DeploymentHistoryReader } from "../../flows/ports.js";
+import { type DeploymentRow, toDeployment } from "./deployment-store.js";
 import type { Db } from "./open-database.js";
-
-interface Row {
-  seq: number;
-  id: string;
-  environment: string;
-  digest: string;
-  name: string;
-  status: DeploymentStatus;
-  url: string | null;
-  deployed_at: number;
-}
 
 const FROM = `SELECT d.seq, d.id, d.environment, d.digest, a.name, d.status, d.url, d.deployed_at
   FROM artifacts a CROSS JOIN deployments d
   WHERE a.name = @name AND d.digest = a.digest AND d.environment = @environment AND d.status = 'succeeded'`;
 
 export function createDeploymentHistoryStore(db: Db): DeploymentHistoryReader {
-  const running = db.prepare<{ name: string; environment: string }, Row>(
+  const running = db.prepare<{ name: string; environment: string }, DeploymentRow>(
     `${FROM} ORDER BY d.deployed_at DESC, d.seq DESC LIMIT 1`,
   );
   const replacement = db.prepare<
     { name: string; environment: string; digest: string; at: number; seq: number },
-    Row
+    DeploymentRow
   >(
     `${FROM} AND d.digest <> @digest AND (d.deployed_at > @at OR (d.deployed_at = @at AND d.seq > @seq))
      ORDER BY d.deployed_at, d.seq LIMIT 1`,
   );
-  const one = (row: Row | undefined) => (row === undefined ? undefined : toDeployment(row));
+  const one = (row: DeploymentRow | undefined) => (row === undefined ? undefined : toDeployment(row));
   return {
     runningNamed: (environment, name) => one(running.get({ environment, name })),
     replacementOf: (d) =>
@@ -47,18 +36,5 @@ export function createDeploymentHistoryStore(db: Db): DeploymentHistoryReader {
           seq: d.sequence,
         }),
       ),
-  };
-}
-
-function toDeployment(row: Row): Deployment {
-  return {
-    id: row.id,
-    environment: row.environment,
-    digest: row.digest,
-    name: row.name,
-    status: row.status,
-    deployedAt: new Date(row.deployed_at),
-    url: row.url ?? undefined,
-    sequence: row.seq,
   };
 }

@@ -5,7 +5,7 @@ import type { DeploymentReader } from "../../flows/ports.js";
 import { newId } from "./new-id.js";
 import type { Db } from "./open-database.js";
 
-interface DeploymentRow {
+export interface DeploymentRow {
   seq: number;
   id: string;
   environment: string;
@@ -58,7 +58,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
   };
 }
 
-function toDeployment(row: DeploymentRow): Deployment {
+export function toDeployment(row: DeploymentRow): Deployment {
   return {
     id: row.id,
     environment: row.environment,

@@ -12,7 +12,7 @@ import { commitScopeParams } from "./commit-scope.js";
 import { newId } from "./new-id.js";
 import type { Db } from "./open-database.js";
 
-interface EvidenceRow {
+export interface EvidenceRow {
   seq: number;
   id: string;
   digest: string | null;
@@ -75,7 +75,7 @@ export function createEvidenceStore(db: Db): EvidenceStore {
   };
 }
 
-function toEvidence(row: EvidenceRow): Evidence {
+export function toEvidence(row: EvidenceRow): Evidence {
   return {
     id: row.id,
     digest: row.digest ?? undefined,

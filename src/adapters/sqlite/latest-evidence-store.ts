@@ -6,33 +6,20 @@
  * commit as reported and matches nothing, so it needs no change.
  */
 import type { Artifact } from "../../domain/artifact.js";
-import type { Evidence, EvidenceKind, EvidenceStatus } from "../../domain/evidence.js";
+import type { Evidence } from "../../domain/evidence.js";
 import type { LatestEvidenceReader } from "../../flows/ports.js";
 import { commitScopeParams } from "./commit-scope.js";
+import { type EvidenceRow, toEvidence } from "./evidence-store.js";
 import type { Db } from "./open-database.js";
-
-interface Row {
-  seq: number;
-  id: string;
-  digest: string | null;
-  commit_sha: string | null;
-  kind: EvidenceKind;
-  name: string;
-  status: EvidenceStatus;
-  environment: string | null;
-  summary: string;
-  url: string | null;
-  observed_at: number;
-}
 
 const SELECT = `SELECT e.seq, e.id, e.digest, e.commit_sha, e.kind, e.name, e.status, e.environment, e.summary,
   e.url, e.observed_at FROM evidence_latest l JOIN evidence e ON e.seq = l.seq`;
 
 export function createLatestEvidenceStore(db: Db): LatestEvidenceReader {
-  const byDigest = db.prepare<[string], Row>(`${SELECT} WHERE l.scope = ?`);
+  const byDigest = db.prepare<[string], EvidenceRow>(`${SELECT} WHERE l.scope = ?`);
   // NOTE: a commit scope is a commit only when no artifact has that digest spelling; digests start
   // with "sha256:", commits are hex, so the two kinds of scope never collide.
-  const byDigestAndCommit = db.prepare<[string, string, string, string], Row>(
+  const byDigestAndCommit = db.prepare<[string, string, string, string], EvidenceRow>(
     `${SELECT} WHERE l.scope = ?
      UNION ALL ${SELECT} WHERE l.scope >= ? AND l.scope < ?
      UNION ALL ${SELECT} WHERE l.scope IN (SELECT value FROM json_each(?))`,
@@ -46,21 +33,5 @@ export function createLatestEvidenceStore(db: Db): LatestEvidenceReader {
           : byDigestAndCommit.all(digest, ...commitScopeParams(commit));
       return rows.map(toEvidence);
     },
-  };
-}
-
-function toEvidence(row: Row): Evidence {
-  return {
-    id: row.id,
-    digest: row.digest ?? undefined,
-    commit: row.commit_sha ?? undefined,
-    kind: row.kind,
-    name: row.name,
-    status: row.status,
-    environment: row.environment ?? undefined,
-    summary: JSON.parse(row.summary) as Record<string, number>,
-    url: row.url ?? undefined,
-    observedAt: new Date(row.observed_at),
-    sequence: row.seq,
   };
 }
