@@ -210,3 +210,41 @@ export function findAction(
   }
   return undefined;
 }
+
+/** What a click in a message needs from the emulator: the message, a trigger id, a response_url. */
+export interface MessageClickSource {
+  message(channel: string, ts: string): StoredMessage | undefined;
+  mintTriggerId(userId: string): string;
+  createResponseUrl(
+    context: { channel: string; userId: string; messageTs?: string },
+    kind: "actions",
+  ): string;
+}
+
+export interface MessageClick {
+  user: SlackActor;
+  channel: ChannelRef;
+  messageTs: string;
+  actionId: string;
+  value?: string;
+}
+
+/**
+ * The block_actions payload for a click on `actionId` in an emulator message, with the trigger id
+ * and response_url minted for it — the same over HTTP (signed) and over Socket Mode.
+ */
+export function messageClickPayload(
+  source: MessageClickSource,
+  input: MessageClick,
+  sender: { team: SlackTeamRef; token: string; actionTs: string },
+): { payload: JsonObject; triggerId: string; responseUrl: string } {
+  const message = source.message(input.channel.id, input.messageTs);
+  if (message === undefined) throw new Error(`no message ${input.messageTs} in ${input.channel.id}`);
+  const clicked = findAction(message.blocks ?? [], input.actionId, input.value);
+  if (clicked === undefined) throw new Error(`no element ${input.actionId} in message ${input.messageTs}`);
+  const triggerId = source.mintTriggerId(input.user.id);
+  const context = { channel: input.channel.id, userId: input.user.id, messageTs: input.messageTs };
+  const responseUrl = source.createResponseUrl(context, "actions");
+  const payload = messageBlockActions({ ...input, ...sender, message, clicked, triggerId, responseUrl });
+  return { payload, triggerId, responseUrl };
+}

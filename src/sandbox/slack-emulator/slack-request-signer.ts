@@ -12,7 +12,7 @@ import {
   type ChannelRef,
   findAction,
   interactionForm,
-  messageBlockActions,
+  messageClickPayload,
   type SlackActor,
   slashCommandForm,
   viewBlockActions,
@@ -110,22 +110,9 @@ export class SlackRequestSigner {
     input: { user: SlackActor; channel: ChannelRef; messageTs: string; actionId: string; value?: string },
     send: SendOptions = {},
   ): Promise<SlackDelivery> {
-    const { emulator } = this.options;
-    const message = emulator.message(input.channel.id, input.messageTs);
-    if (message === undefined) throw new Error(`no message ${input.messageTs} in ${input.channel.id}`);
-    const clicked = findAction(message.blocks ?? [], input.actionId, input.value);
-    if (clicked === undefined) throw new Error(`no element ${input.actionId} in message ${input.messageTs}`);
-    const triggerId = emulator.mintTriggerId(input.user.id);
-    const context = { channel: input.channel.id, userId: input.user.id, messageTs: input.messageTs };
-    const responseUrl = emulator.createResponseUrl(context, "actions");
-    const payload = messageBlockActions({
-      ...input,
+    const { payload, triggerId, responseUrl } = messageClickPayload(this.options.emulator, input, {
       team: this.team,
       token: this.token,
-      message,
-      clicked,
-      triggerId,
-      responseUrl,
       actionTs: this.actionTs(),
     });
     const delivery = await this.post(

@@ -9,7 +9,7 @@ import {
   appHomeOpenedEvent,
   type ChannelRef,
   findAction,
-  messageBlockActions,
+  messageClickPayload,
   type SlackActor,
   slashCommandForm,
   viewBlockActions,
@@ -84,23 +84,8 @@ export class SocketMode extends SocketModeHub {
     value?: string;
   }): Promise<SocketDelivery> {
     const ws = this.ws();
-    const message = ws.message(input.channel.id, input.messageTs);
-    if (message === undefined) throw new Error(`no message ${input.messageTs} in ${input.channel.id}`);
-    const clicked = findAction(message.blocks ?? [], input.actionId, input.value);
-    if (clicked === undefined) throw new Error(`no element ${input.actionId} in message ${input.messageTs}`);
-    const triggerId = ws.mintTriggerId(input.user.id);
-    const context = { channel: input.channel.id, userId: input.user.id, messageTs: input.messageTs };
-    const responseUrl = ws.createResponseUrl(context, "actions");
-    const payload = messageBlockActions({
-      ...input,
-      team: ws.team,
-      token: VERIFICATION_TOKEN,
-      message,
-      clicked,
-      triggerId,
-      responseUrl,
-      actionTs: actionTs(),
-    });
+    const sender = { team: ws.team, token: VERIFICATION_TOKEN, actionTs: actionTs() };
+    const { payload, triggerId, responseUrl } = messageClickPayload(ws, input, sender);
     return { ...(await this.deliver("interactive", payload)), triggerId, responseUrl };
   }
 
