@@ -52,9 +52,10 @@ async function clickRound(
   digests: string[],
   user: { id: string; name: string },
 ): Promise<number[]> {
+  // Looked up before the first click: finding a card is the harness's work, not the product's.
+  const cards = digests.map((digest) => h.card(digest)!);
   return Promise.all(
-    digests.map(async (digest) => {
-      const card = h.card(digest)!;
+    cards.map(async (card) => {
       const updated = cardUpdate(h, card.ts);
       const reply = h.signer.clickInMessage({
         user,

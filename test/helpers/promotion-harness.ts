@@ -294,9 +294,9 @@ export async function startPromotionHarness(options: HarnessOptions = {}): Promi
     },
     card(digest: string) {
       // Card buttons carry the full digest in their value; thread replies are not top-level.
-      const message = emulator
-        .messages(CHANNELS.prod.id)
-        .find((m) => JSON.stringify(m.blocks ?? []).includes(digest));
+      const message = emulator.firstMessage(CHANNELS.prod.id, (m) =>
+        JSON.stringify(m.blocks ?? []).includes(digest),
+      );
       return message && { ts: message.ts, text: JSON.stringify(message.blocks ?? []) };
     },
     async click(user: { id: string; name: string }, digest: string, actionId: string) {

@@ -73,6 +73,12 @@ export class SlackWorkspace extends EventEmitter<SlackEmulatorEvents> {
     return structuredClone(this.state.messages(channel));
   }
 
+  /** The first top-level message of a channel that `matches`: only that one is copied. */
+  firstMessage(channel: string, matches: (message: Readonly<StoredMessage>) => boolean): StoredMessage | undefined {
+    const found = this.state.messages(channel).find(matches);
+    return found === undefined ? undefined : structuredClone(found);
+  }
+
   /** The parent and its replies, oldest first. */
   thread(channel: string, ts: string): StoredMessage[] {
     return structuredClone(this.state.thread(channel, ts));
