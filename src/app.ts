@@ -19,6 +19,7 @@ import { registerReadinessRoutes } from "./adapters/http/readiness-routes.js";
 import { createHttpServer, type HttpServer } from "./adapters/http/server.js";
 import { createLogger, type Logger } from "./adapters/log.js";
 import { startBackgroundCheckpoint } from "./adapters/sqlite/background-checkpoint.js";
+import { startIntakeWriter } from "./adapters/sqlite/intake-writer.js";
 import { migrate } from "./adapters/sqlite/migrate.js";
 import { type Db, openDatabase } from "./adapters/sqlite/open-database.js";
 import { createStores, type Stores } from "./adapters/sqlite/stores.js";
@@ -83,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.databasePath);
+  let stores: Stores | undefined;
   const starts: (() => void | Promise<void>)[] = [];
   const stops: (() => void | Promise<void>)[] = [];
   try {
@@ -90,7 +92,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const contracts = createContractRegistry(config.contractsDir, logger);
     const metrics = createMetrics();
-    const stores = createStores(db, { onCommit: (n) => metrics.groupCommit.observe(n) });
+    const onCommit = (requests: number) => metrics.groupCommit.observe(requests);
+    const opened = createStores(db, {
+      onCommit,
+      evidenceWriter: (fallback) =>
+        startIntakeWriter(config.databasePath, {
+          fallback,
+          onCommit,
+          onFailure: (error) =>
+            logger.error(
+              { err: error },
+              "intake writer thread failed; evidence is written in-process from now on",
+            ),
+        }),
+    });
+    stores = opened;
     const bus = guardedBus(createChangeBus(), logger);
     starts.push(() => {
       const checkpointer = startBackgroundCheckpoint(db, config.databasePath, {
@@ -105,12 +121,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       evidence: stores.evidence,
       deployments: stores.deployments,
       snapshots: stores.snapshots,
-      locks: (now) => stores.locks.allActive(now),
+      locks: (now) => opened.locks.allActive(now),
       clock,
     });
     contracts.onReload(() => bus.publish({ type: "contracts_reloaded" }));
     const ctx: AppContext = {
-      ...{ config, logger, clock, db, stores, bus, contracts, readiness, http, webhookSecrets },
+      ...{ config, logger, clock, db, stores: opened, bus, contracts, readiness, http, webhookSecrets },
       onStart: (hook) => starts.push(hook),
       onStop: (hook) => stops.push(hook),
     };
@@ -121,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     return assemble(ctx, starts, stops, options.drainMs ?? 10_000);
   } catch (error) {
+    await stores?.intake.close();
     db.close();
     throw error;
   }
@@ -184,6 +201,7 @@ function assemble(
         logger.info("shutting down: refusing new requests, finishing those in flight");
         await http.close(drainMs);
         await stores.intake.drain();
+        await stores.intake.close();
         for (const stop of [...stops].reverse()) {
           try {
             await stop();

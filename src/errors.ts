@@ -36,7 +36,8 @@ export type ErrorCode =
   | "drift_not_configured"
   | "invalid_reference"
   | "invalid_request"
-  | "origin_not_allowed";
+  | "origin_not_allowed"
+  | "host_not_allowed";
 
 export class CodedError extends Error {
   readonly code: ErrorCode;

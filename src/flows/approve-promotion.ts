@@ -104,7 +104,7 @@ export async function approvePromotion(
   const at = deps.clock.now();
   if (promotion.kind !== "rollback") recheckContract(deps, promotion, contract, records);
   if (counts) return { status: "already_approved", promotion, message: "Your approval is already recorded." };
-  return record(deps, promotion, contract, input.userId, former, at);
+  return await record(deps, promotion, contract, input.userId, former, at);
 }
 
 /** Evidence that failed since the request, a freeze that began, a lock: refused with the reason. */
@@ -127,16 +127,18 @@ function recheckContract(
   );
 }
 
-function record(
+async function record(
   deps: PromotionDeps,
   promotion: Promotion,
   contract: Contract,
   userId: string,
   former: ReadonlySet<string>,
   now: Date,
-): ApproveOutcome {
+): Promise<ApproveOutcome> {
   const rebound = promotion.contractRevision !== contract.revision;
-  const result = deps.tx.immediate(() => {
+  // Relaxed: twenty clicks at once would otherwise wait for twenty syncs of the disk in a row on
+  // the event loop. Nobody hears of the approval (card, hand-off, answer) before it is durable.
+  const result = deps.tx.relaxed(() => {
     const fresh = deps.promotions.get(promotion.id);
     if (fresh?.state !== "requested") return { fresh: fresh ?? promotion, moved: undefined, approvedBy: [] };
     deps.promotions.recordDecision(promotion.id, {
@@ -175,6 +177,7 @@ function record(
     const enqueued = moved !== undefined && scheduleExecution(deps, moved, contract, approvedBy, now);
     return { fresh: moved ?? current, moved, approvedBy, enqueued };
   });
+  await deps.tx.durable();
   if ("enqueued" in result && result.enqueued) deps.onEnqueued?.();
   if (result.fresh.state !== "requested" && result.moved === undefined) throw notOpen(result.fresh);
   const required = requiredApprovals(contract);

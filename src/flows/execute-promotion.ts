@@ -102,7 +102,7 @@ export function createPromotionExecutor(
   const deliver = async (item: OutboxItem): Promise<void> => {
     const outcome = await sender.send({ ...item, deliveryId: item.promotionId });
     const now = deps.clock.now();
-    if (outcome.ok) return recordHandOff(deps, item, outcome.status, now);
+    if (outcome.ok) return await recordHandOff(deps, item, outcome.status, now);
     if (item.attempts >= maxAttempts) return recordGiveUp(deps, item, outcome.error, now);
     const delay = Math.min(cap, base * 2 ** Math.min(item.attempts - 1, 30));
     deps.outbox.reschedule(item.promotionId, new Date(now.getTime() + delay), outcome.error);
@@ -121,7 +121,10 @@ export function createPromotionExecutor(
     let total = 0;
     do {
       again = false;
-      const items = deps.outbox.claimDue(deps.clock.now(), batch, leaseMs);
+      // A lease lost in a power cut only means the hand-off is sent again, deduplicated by its
+      // delivery id; what must be on disk first is the approval that queued it.
+      const items = deps.tx.relaxed(() => deps.outbox.claimDue(deps.clock.now(), batch, leaseMs));
+      if (items.length > 0) await deps.tx.durable();
       total += items.length;
       await Promise.all(
         items.map((item) => deliver(item).catch((err) => deps.log.warn({ err }, "deploy hook"))),
@@ -156,14 +159,16 @@ export function createPromotionExecutor(
   };
 }
 
-function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: number, now: Date): void {
-  const moved = deps.tx.immediate(() => {
+async function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: number, now: Date): Promise<void> {
+  // Lost in a power cut, the hand-off is sent again and the deployer deduplicates it.
+  const moved = deps.tx.relaxed(() => {
     if (!deps.outbox.markHandedOff(item.promotionId, now)) return undefined;
     const promotion = deps.promotions.get(item.promotionId);
     if (promotion?.state !== "approved") return undefined;
     return moveTo(deps, promotion, "hand_off", "tollgate", now, { status, attempts: item.attempts });
   });
   if (moved) {
+    await deps.tx.durable();
     const what = `${moved.artifactName} ${shortDigest(moved.digest)}`;
     notify(
       deps,

@@ -91,9 +91,26 @@ export interface IntakeTx {
   appendAudit(entry: AuditEntryInput, at: Date): void;
 }
 
+export interface EvidenceRequest {
+  items: EvidenceInput[];
+  /** A batch answers with one batch id; a single item with its own id. */
+  batch: boolean;
+  delivery?: string | undefined;
+}
+
+export interface EvidenceRecorded extends IntakeOutcome {
+  /** Artifacts whose evidence changed. */
+  digests: string[];
+}
+
 export interface IntakeStore {
   /** Runs `work` inside the next group commit; resolves after the commit is durable. */
   commit<T>(work: (tx: IntakeTx) => T): Promise<T>;
+  /**
+   * Runs record-evidence.ts's `evidenceTransaction` inside the next group commit, like `commit`,
+   * but by name rather than as a closure, so it can run on another thread; resolves once durable.
+   */
+  recordEvidence(request: EvidenceRequest, receivedAt: Date): Promise<EvidenceRecorded>;
 }
 
 export interface IntakeDeps {

@@ -85,6 +85,14 @@ export interface RollbackTriggerStore {
 /** One write transaction (SQLite BEGIN IMMEDIATE); audit entries appended inside commit with it. */
 export interface Transactor {
   immediate<T>(work: () => T): T;
+  /**
+   * Like `immediate`, but COMMIT does not wait for the disk (it would block every click behind
+   * it): call `durable()` before anything outside the database — Slack, a deploy hook, an answer —
+   * relies on what it wrote. Visible to reads at once, lost in a power cut until then.
+   */
+  relaxed<T>(work: () => T): T;
+  /** Resolves once every commit made so far is on disk. */
+  durable(): Promise<void>;
 }
 
 /**

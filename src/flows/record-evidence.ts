@@ -4,6 +4,8 @@
  */
 import type {
   EvidenceInput,
+  EvidenceRecorded,
+  EvidenceRequest,
   IntakeDeps,
   IntakeOutcome,
   IntakeTx,
@@ -12,23 +14,29 @@ import type {
 
 export const EVIDENCE_ROUTE = "evidence";
 
-export async function recordEvidence(
-  deps: IntakeDeps,
-  request: { items: EvidenceInput[]; batch: boolean; delivery?: string | undefined },
-): Promise<IntakeOutcome> {
-  const receivedAt = deps.clock.now();
-  const result = await deps.store.commit((tx) => {
-    const prior =
-      request.delivery === undefined ? undefined : tx.priorDelivery(EVIDENCE_ROUTE, request.delivery);
-    if (prior !== undefined) return { id: prior, duplicate: true, stored: 0, digests: [] as string[] };
-    const digests = new Set<string>();
-    const ids = request.items.map((item) => storeOne(tx, item, receivedAt, digests));
-    const id = request.batch ? tx.newId("evb") : (ids[0] as string);
-    if (request.delivery !== undefined) tx.recordDelivery(EVIDENCE_ROUTE, request.delivery, id, receivedAt);
-    return { id, duplicate: false, stored: ids.length, digests: [...digests] };
-  });
+export async function recordEvidence(deps: IntakeDeps, request: EvidenceRequest): Promise<IntakeOutcome> {
+  const result = await deps.store.recordEvidence(request, deps.clock.now());
   if (result.digests.length > 0) deps.bus.publish({ type: "artifact_changed", digests: result.digests });
   return { id: result.id, duplicate: result.duplicate, stored: result.stored };
+}
+
+/**
+ * The writes of one evidence request, inside the store's transaction. Plain data in and out:
+ * the store may run it on a writer thread of its own (adapters/sqlite/intake-writer.ts).
+ */
+export function evidenceTransaction(
+  tx: IntakeTx,
+  request: EvidenceRequest,
+  receivedAt: Date,
+): EvidenceRecorded {
+  const prior =
+    request.delivery === undefined ? undefined : tx.priorDelivery(EVIDENCE_ROUTE, request.delivery);
+  if (prior !== undefined) return { id: prior, duplicate: true, stored: 0, digests: [] };
+  const digests = new Set<string>();
+  const ids = request.items.map((item) => storeOne(tx, item, receivedAt, digests));
+  const id = request.batch ? tx.newId("evb") : (ids[0] as string);
+  if (request.delivery !== undefined) tx.recordDelivery(EVIDENCE_ROUTE, request.delivery, id, receivedAt);
+  return { id, duplicate: false, stored: ids.length, digests: [...digests] };
 }
 
 function storeOne(tx: IntakeTx, item: EvidenceInput, receivedAt: Date, digests: Set<string>): string {

@@ -138,7 +138,7 @@ function build(
     outbox: createDeployHookOutboxStore(db),
     triggers: createRollbackTriggerStore(db),
     audit: createAuditStore(db),
-    tx: createTransactor(db),
+    tx: createTransactor(db, ctx.stores.barrier),
     groups,
     clock: ctx.clock,
     thread,

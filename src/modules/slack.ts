@@ -6,6 +6,7 @@
  */
 
 import type { CardPromotionSource } from "../adapters/slack/card-facts.js";
+import type { RenderBudgetOptions } from "../adapters/slack/outbox/render-budget.js";
 import { createPromotionCardSource } from "../adapters/slack/promotion-card-source.js";
 import {
   createSlackModule,
@@ -24,7 +25,7 @@ export interface SlackAppModuleOptions {
   /** Further listeners (promotion buttons, rollback): `registerX(slack.app, deps)`. */
   listeners?(slack: SlackModule, ctx: AppContext, readiness: FullReadinessService): void;
   promotions?: CardPromotionSource;
-  coalesce?: { quietMs?: number; maxWaitMs?: number };
+  coalesce?: { quietMs?: number; maxWaitMs?: number; renderBudget?: RenderBudgetOptions };
   /** Time-based card re-evaluation (see SlackModuleDeps.reevaluate). */
   reevaluate?: { intervalMs?: number; limit?: number; batch?: number };
   outbox?: { concurrency?: number; backoffBaseMs?: number; backoffMaxMs?: number; timeoutMs?: number };

@@ -10,6 +10,7 @@ import { registerSampleRoutes } from "./sample-routes.js";
 import { sandboxBanner } from "./sandbox-banner.js";
 import { createSandboxContext, type SandboxContext } from "./sandbox-context.js";
 import { registerDeployer } from "./sandbox-deployer.js";
+import { isSandboxSurface, sandboxHostPolicy } from "./sandbox-hosts.js";
 import { channelsFor } from "./sandbox-people.js";
 import { type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
 import type { SlackEmulator } from "./slack-emulator/index.js";
@@ -36,6 +37,7 @@ export function sandboxModule(options: SandboxModuleOptions): AppModule {
         deployDelayMs: options.deployDelayMs,
       });
       options.onContext?.(sandbox);
+      app.http.restrictHosts(sandboxHostPolicy(app.config.host), isSandboxSurface);
       const seedChannels = () => emulator.setChannels(channelsFor(app.contracts.current()));
       seedChannels();
       const unsubscribe = app.bus.subscribe((event) => {

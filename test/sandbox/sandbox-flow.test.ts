@@ -4,6 +4,7 @@
  * the fake deployer completing the prod promotion — and the secrets survive a restart.
  */
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../src/adapters/http/v1-signature.js";
@@ -34,6 +35,25 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A request with a Host header of our choosing (fetch does not allow setting it). */
+function rawRequest(
+  method: string,
+  path: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(s.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 function card(channel: string, digest: string) {
@@ -147,6 +167,27 @@ describe("sandbox mode", () => {
     const own = await send({ "content-type": "application/json", origin: new URL(s.baseUrl).origin });
     expect(own.status).toBe(200);
     await lastReply(RILEY, before);
+  });
+
+  it("refuses a page whose DNS name was rebound to loopback: its requests name another Host", async () => {
+    const before = s.sandbox.emulator.ephemerals({ userId: RILEY }).length;
+    const { port } = new URL(s.baseUrl);
+    const command = JSON.stringify({ user: RILEY, type: "command", channel: DEV, text: "help" });
+    // Same-origin from the browser's point of view: Origin and Host both name the attacker's domain.
+    const rebound = await rawRequest("POST", "/sandbox/api/act", command, {
+      host: `attacker.example:${port}`,
+      origin: `http://attacker.example:${port}`,
+      "content-type": "application/json",
+    });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ error: "host_not_allowed" });
+    const page = await rawRequest("GET", "/", undefined, { host: `attacker.example:${port}` });
+    expect(page.status).toBe(403);
+    expect(s.sandbox.emulator.ephemerals({ userId: RILEY })).toHaveLength(before);
+    // Loopback names and addresses still reach it.
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `app.localhost:${port}`]) {
+      expect((await rawRequest("GET", "/", undefined, { host })).status).toBe(200);
+    }
   });
 
   it("walks a build from dev to prod: blocked, fixed, refused, approved twice, deployed", async () => {

@@ -11,6 +11,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_payload: 400,
   unauthorized: 401,
   origin_not_allowed: 403,
+  host_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   artifact_conflict: 409,
@@ -52,6 +53,7 @@ export function errorResponse(error: unknown): { status: number; body: Record<st
     case "artifact_conflict":
     case "not_found":
     case "origin_not_allowed":
+    case "host_not_allowed":
       return { status, body: { error: error.code, message: error.message } };
     default:
       // NOTE: 401 says nothing about why (SPEC §3): no hint which secret or which check failed.

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CodedError } from "../../errors.js";
 import type { Logger } from "../log.js";
 import type { HttpMetrics } from "./metrics.js";
 import { createReadiness, type ReadinessProbe, type ReadinessReport } from "./readiness.js";
@@ -36,6 +37,11 @@ export interface HttpServer {
   route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): void;
   /** Hands every request under `prefix` (exact, or `prefix/…`; "/" = anything unmatched) to `handler`. */
   mount(prefix: string, handler: MountHandler): void;
+  /**
+   * Answers 403 `host_not_allowed` to requests for the routes `applies` names (a registered path or
+   * mount prefix) whose Host header `allowed` refuses.
+   */
+  restrictHosts(allowed: (host: string | undefined) => boolean, applies: (route: string) => boolean): void;
   addReadinessProbe(name: string, probe: ReadinessProbe): void;
   readiness(): Promise<ReadinessReport>;
   state(): ServerState;
@@ -58,6 +64,7 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
   const routes = new Map<string, Map<string, Route>>();
   const mounts: { prefix: string; handler: MountHandler }[] = [];
   let state: ServerState = "starting";
+  let hostRule: { allowed(host: string | undefined): boolean; applies(route: string): boolean } | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
   const readiness = createReadiness(() => state);
@@ -82,6 +89,16 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
     const mount = byMethod === undefined ? findMount(path) : undefined;
     const label = route || byMethod ? path : (mount?.prefix ?? "unmatched");
     const ctx = context(req, res, label, url, q);
+    if (hostRule?.applies(label) && !hostRule.allowed(req.headers.host)) {
+      const { status, body } = errorResponse(
+        new CodedError(
+          "host_not_allowed",
+          `this server does not answer for Host ${req.headers.host ?? "(none)"}`,
+        ),
+      );
+      sendJson(res, status, body);
+      return;
+    }
     if (route === undefined && mount === undefined) {
       const allow = byMethod ? [...byMethod.keys()].join(", ") : undefined;
       if (allow) sendJson(res, 405, { error: "method_not_allowed" }, { allow });
@@ -174,6 +191,9 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
       mounts.sort((a, b) =>
         a.prefix === "/" ? 1 : b.prefix === "/" ? -1 : b.prefix.length - a.prefix.length,
       );
+    },
+    restrictHosts(allowed, applies) {
+      hostRule = { allowed, applies };
     },
     addReadinessProbe: readiness.add,
     readiness: readiness.report,

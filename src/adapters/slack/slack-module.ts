@@ -26,6 +26,7 @@ import { type PromoteHandlers, registerPromoteCommand } from "./listeners/promot
 import { helpHandler, statusHandler, unknownHandler } from "./listeners/status-help.js";
 import { createCardService } from "./outbox/card-service.js";
 import { createOutboxWorker, type OutboxClient, type OutboxProblem } from "./outbox/outbox-worker.js";
+import type { RenderBudgetOptions } from "./outbox/render-budget.js";
 import { createSlackStore } from "./outbox/slack-store.js";
 
 /** The `/promote` handlers other flows own (request, drift, rollback, lock, unlock, history). */
@@ -44,7 +45,7 @@ export interface SlackModuleDeps {
   promotions?: CardPromotionSource | undefined;
   clock?: Clock | undefined;
   /** Card coalescing: quiet period and longest wait (defaults 2 s / 10 s). */
-  coalesce?: { quietMs?: number; maxWaitMs?: number } | undefined;
+  coalesce?: { quietMs?: number; maxWaitMs?: number; renderBudget?: RenderBudgetOptions } | undefined;
   /**
    * Time-based re-evaluation of cards (soak ends, evidence goes stale, freezes, expiries):
    * sweep period (default 30 s; 0 = boundary timers only), how many recent cards, batch size.

@@ -8,7 +8,8 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Db } from "./open-database.js";
 
-const BACKSTOP_PAGES = 4000;
+/** The automatic checkpoint that remains, for every writing connection: a backstop, not the rule. */
+export const BACKSTOP_PAGES = 4000;
 
 // CommonJS source run with `eval: true`, so it works the same from src/ (vitest) and dist/.
 const WORKER = `

@@ -8,6 +8,9 @@
  * the requests are settled only after the barrier has synced the WAL, so the event loop keeps
  * reading and validating the next requests while the disk works. Without one, COMMIT syncs in
  * place (synchronous=FULL, as the connection was opened).
+ *
+ * Pipelining: while one batch's sync runs, the next batch commits (its sync is the one after),
+ * so COMMIT's CPU work overlaps the disk's; a third waits, growing into one bigger commit.
  */
 import type { Db } from "./open-database.js";
 import type { WalSync } from "./wal-sync.js";
@@ -32,12 +35,15 @@ export interface GroupCommitOptions {
   barrier?: WalSync | undefined;
 }
 
+/** Batches in flight to the disk: one syncing, one committed behind it. */
+const PIPELINE_DEPTH = 2;
+
 export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOptions = {}): GroupCommit<C> {
   const { onCommit, barrier } = options;
   let queue: Job<C>[] = [];
   let scheduled = false;
-  /** A barrier is running: new work waits for it (see commit). */
-  let syncing = false;
+  /** Batches committed and waiting for their sync; at most PIPELINE_DEPTH (see commit). */
+  let unsynced = 0;
   /** Batches committed but not yet settled (waiting for the barrier). */
   const settling = new Set<Promise<void>>();
   let flushed: Promise<void> | undefined;
@@ -72,7 +78,7 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
   }
 
   function flushScheduled(): void {
-    if (scheduled && !syncing) flush();
+    if (scheduled && unsynced < PIPELINE_DEPTH) flush();
   }
 
   function flush(): void {
@@ -98,7 +104,7 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
   }
 
   function awaitBarrier(sync: WalSync, jobs: Job<C>[], outcomes: Outcome[]): void {
-    syncing = true;
+    unsynced++;
     const done: Promise<void> = sync().then(
       () => settle(jobs, outcomes),
       // Not known to be on disk: nobody is told it was stored (a retry is a duplicate at worst).
@@ -109,7 +115,7 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
     settling.add(done);
     void done.finally(() => {
       settling.delete(done);
-      syncing = false;
+      unsynced--;
       // Everything that queued up meanwhile becomes the next commit.
       if (queue.length > 0) flush();
     });
@@ -121,10 +127,10 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
-          // NOTE: while the barrier syncs, new work waits and joins the next commit when it is
-          // done: it could not be answered before a later sync anyway, and one bigger commit
-          // writes fewer WAL pages than several small ones.
-          if (!syncing) setImmediate(flushScheduled);
+          // NOTE: with two batches waiting for the disk, new work waits and joins the next commit
+          // when a sync is done: it could not be answered before a later sync anyway, and one
+          // bigger commit writes fewer WAL pages than several small ones.
+          if (unsynced < PIPELINE_DEPTH) setImmediate(flushScheduled);
         }
       });
     },

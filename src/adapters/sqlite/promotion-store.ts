@@ -4,6 +4,7 @@ import type { ApprovalRecord } from "../../domain/approval-policy.js";
 import { isPromotionState, type Promotion } from "../../domain/promotion.js";
 import type { PromotionRepository, Transactor } from "../../flows/promotion-ports.js";
 import type { Db } from "./open-database.js";
+import type { WalSync } from "./wal-sync.js";
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -56,11 +57,27 @@ function toPromotion(row: PromotionRow): Promotion {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
-export function createTransactor(db: Db): Transactor {
+export function createTransactor(db: Db, barrier?: WalSync): Transactor {
+  // NOTE: nested calls become savepoints (better-sqlite3), so a flow may wrap a store call
+  // that opens its own transaction; the outermost one takes the write lock up front.
+  const immediate = <T>(work: () => T): T =>
+    db.inTransaction ? db.transaction(work)() : db.transaction(work).immediate();
+  const level = db.pragma("synchronous", { simple: true }) as number;
+  const relax = db.prepare("PRAGMA synchronous = NORMAL");
+  const restore = db.prepare(`PRAGMA synchronous = ${level}`);
   return {
-    // NOTE: nested calls become savepoints (better-sqlite3), so a flow may wrap a store call
-    // that opens its own transaction; the outermost one takes the write lock up front.
-    immediate: (work) => (db.inTransaction ? db.transaction(work)() : db.transaction(work).immediate()),
+    immediate,
+    relaxed(work) {
+      // Without a barrier nothing would ever sync the WAL for it: such a commit syncs in place.
+      if (barrier === undefined || db.inTransaction) return immediate(work);
+      relax.run();
+      try {
+        return immediate(work);
+      } finally {
+        restore.run();
+      }
+    },
+    durable: () => barrier?.() ?? Promise.resolve(),
   };
 }
 

@@ -2,9 +2,10 @@
  * Every SQLite store over one connection, plus the intake write side (group commit). The readers
  * satisfy the ports in flows/ports.ts; the writers are reached only through `intake.commit`.
  */
-import type { IntakeStore, IntakeTx } from "../../flows/intake-ports.js";
+import type { EvidenceRequest, IntakeStore, IntakeTx } from "../../flows/intake-ports.js";
 import type { DeploymentHistoryReader, LatestEvidenceReader } from "../../flows/ports.js";
 import type { LockRepository } from "../../flows/promotion-ports.js";
+import { evidenceTransaction } from "../../flows/record-evidence.js";
 import { type ArtifactStore, createArtifactStore } from "./artifact-store.js";
 import { createAuditStore } from "./audit-store.js";
 import { createDeliveryStore, type DeliveryStore } from "./delivery-store.js";
@@ -12,6 +13,7 @@ import { createDeploymentHistoryStore } from "./deployment-history-store.js";
 import { createDeploymentStore, type DeploymentStore } from "./deployment-store.js";
 import { createEvidenceStore, type EvidenceStore } from "./evidence-store.js";
 import { createGroupCommit } from "./group-commit.js";
+import type { IntakeWriter } from "./intake-writer.js";
 import { createLatestEvidenceStore } from "./latest-evidence-store.js";
 import { createLockStore } from "./lock-store.js";
 import { newId } from "./new-id.js";
@@ -26,7 +28,7 @@ export interface Stores {
   locks: LockRepository;
   snapshots: SnapshotStore;
   deliveries: DeliveryStore;
-  intake: IntakeStore & { drain(): Promise<void> };
+  intake: IntakeStore & { drain(): Promise<void>; close(): Promise<void> };
   /** The WAL sync barrier intake uses, shared so other relaxed writers (Slack outbox) join its syncs. */
   barrier?: WalSync | undefined;
 }
@@ -39,6 +41,11 @@ export interface StoreOptions {
    * for a file database in WAL mode; `false` makes every intake COMMIT sync in place instead.
    */
   barrier?: WalSync | false;
+  /**
+   * Where evidence transactions run instead of this connection's group commit (intake-writer.ts),
+   * given the in-process way as its fallback; none when it answers undefined.
+   */
+  evidenceWriter?: (inProcess: IntakeStore["recordEvidence"]) => IntakeWriter | undefined;
 }
 
 export function createStores(db: Db, options: StoreOptions = {}): Stores {
@@ -61,6 +68,18 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     appendAudit: (entry, at) => void audit.append(entry, at),
   };
   const barrier = options.barrier === false ? undefined : (options.barrier ?? createWalSync(db));
-  const intake = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
+  const group = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
+  const inProcess = (request: EvidenceRequest, receivedAt: Date) =>
+    group.commit((t) => evidenceTransaction(t, request, receivedAt));
+  // A thread needs a database file it can open too, and the barrier that makes its 202s durable.
+  const writer = barrier === undefined ? undefined : options.evidenceWriter?.(inProcess);
+  const intake = {
+    commit: group.commit,
+    recordEvidence: writer?.recordEvidence ?? inProcess,
+    async drain() {
+      await Promise.all([group.drain(), writer?.drain()]);
+    },
+    close: async () => writer?.close(),
+  };
   return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier };
 }

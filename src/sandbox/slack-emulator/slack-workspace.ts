@@ -74,7 +74,10 @@ export class SlackWorkspace extends EventEmitter<SlackEmulatorEvents> {
   }
 
   /** The first top-level message of a channel that `matches`: only that one is copied. */
-  firstMessage(channel: string, matches: (message: Readonly<StoredMessage>) => boolean): StoredMessage | undefined {
+  firstMessage(
+    channel: string,
+    matches: (message: Readonly<StoredMessage>) => boolean,
+  ): StoredMessage | undefined {
     const found = this.state.messages(channel).find(matches);
     return found === undefined ? undefined : structuredClone(found);
   }

@@ -63,21 +63,34 @@ describe("group commit with a barrier", () => {
     expect(settled).toBe(true);
   });
 
-  it("gathers work that arrives during a sync into the next commit", async () => {
+  it("commits the next batch while one syncs, and gathers what comes after into one commit", async () => {
     const { barrier, sizes, commits } = setup();
     const first = commits.commit((insert) => insert.run("a"));
     await turn();
-    const later = ["b", "c", "d"].map((v) => commits.commit((insert) => insert.run(v)));
+    // The disk works on "a"; "b, c, d" commit meanwhile and wait for a sync of their own.
+    const second = ["b", "c", "d"].map((v) => commits.commit((insert) => insert.run(v)));
     await turn();
-    expect(sizes).toEqual([1]);
+    expect(sizes).toEqual([1, 3]);
+    expect(barrier.calls()).toBe(2);
+    // Two batches wait for the disk: later work queues up and becomes one commit.
+    const third = ["e", "f"].map((v) => commits.commit((insert) => insert.run(v)));
+    await turn();
+    await turn();
+    expect(sizes).toEqual([1, 3]);
+    let secondSettled = false;
+    void Promise.all(second).then(() => {
+      secondSettled = true;
+    });
     barrier.release(0);
     await first;
     await turn();
-    expect(sizes).toEqual([1, 3]);
+    expect(secondSettled).toBe(false);
+    expect(sizes).toEqual([1, 3, 2]);
     barrier.release(1);
-    await Promise.all(later);
-    const drained = commits.drain();
-    await expect(drained).resolves.toBeUndefined();
+    await Promise.all(second);
+    barrier.release(2);
+    await Promise.all(third);
+    await expect(commits.drain()).resolves.toBeUndefined();
   });
 
   it("refuses every request of a commit whose sync failed, and one request's error alone", async () => {

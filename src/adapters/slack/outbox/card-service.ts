@@ -25,6 +25,7 @@ import type { CardModel } from "../views/card-model.js";
 import { renderReadinessCard } from "../views/readiness-card.js";
 import { type CardClockOptions, createCardClock } from "./card-clock.js";
 import { cardEnvironments, dependentEnvironments } from "./card-targets.js";
+import { createRenderBudget, type RenderBudgetOptions, SLACK_RENDER_BUDGET } from "./render-budget.js";
 import type { SlackStore } from "./slack-store.js";
 
 export interface CardServiceOptions {
@@ -39,6 +40,8 @@ export interface CardServiceOptions {
   now?: () => number;
   quietMs?: number;
   maxWaitMs?: number;
+  /** How fast marked cards re-render (render-budget.ts); explicit flushes are not counted. */
+  renderBudget?: RenderBudgetOptions | undefined;
   /** Cards re-rendered per environment when something environment-wide changes. */
   environmentFanout?: number;
   /** Time-based re-evaluation (soak, max_age, freeze, expiry): sweep period and size. */
@@ -67,6 +70,7 @@ export function createCardService(options: CardServiceOptions) {
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const fanout = options.environmentFanout ?? 200;
   const dirty = new Map<string, Dirty>();
+  const budget = createRenderBudget(options.renderBudget ?? SLACK_RENDER_BUDGET, now);
 
   /** O(1): the request path pays for a map entry; the timer is set once and re-armed lazily. */
   function mark(digest: string, environment?: string): void {
@@ -107,12 +111,14 @@ export function createCardService(options: CardServiceOptions) {
   function drainReady(): void {
     let n = 0;
     for (const digest of ready) {
+      if (!budget.take()) break;
       ready.delete(digest);
       flushDigest(digest);
       if (++n >= RENDERS_PER_TURN) break;
     }
-    if (ready.size > 0) setImmediate(drainReady);
-    else draining = false;
+    if (ready.size === 0) draining = false;
+    else if (budget.waitMs() === 0) setImmediate(drainReady);
+    else setTimeout(drainReady, budget.waitMs()).unref();
   }
 
   /** Renders every card an artifact's pending changes touch. */

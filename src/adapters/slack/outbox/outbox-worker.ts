@@ -46,7 +46,7 @@ export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { store, client, logger } = options;
   const now = options.now ?? Date.now;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
   const base = options.backoffBaseMs ?? 1000;
   const cap = options.backoffMaxMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 1500;
@@ -85,7 +85,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     // NOTE: rows already due are either started, waiting behind an in-flight call of their card,
     // or waiting for a free slot; each finishing call kicks again, so only future rows need a timer.
     if (next !== undefined && next > now()) schedule(next - now());
-    if (inFlight.size === 0 && store.dueRows(now(), 1).length === 0) notifyIdle();
+    // Asked only when someone waits for idle: it is a query, and every finished call ticks.
+    if (idleWaiters.length > 0 && inFlight.size === 0 && store.dueRows(now(), 1).length === 0) notifyIdle();
   }
 
   function schedule(ms: number): void {
