@@ -37,12 +37,7 @@ export async function startProcess(
       : which === "slack-api"
         ? [join(here, "slack-api-server.js"), String(port), CONTRACTS_DIR, BENCH_BOT_TOKEN]
         : [join(here, "bare-server.js"), String(port)];
-  // BENCH_CPU_PROFILE_DIR=<dir>: each server writes a V8 .cpuprofile there when it stops.
-  const profile = process.env.BENCH_CPU_PROFILE_DIR;
-  const flags = profile
-    ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${which}-${port}.cpuprofile`]
-    : [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags(`${which}-${port}`), ...args], {
     env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
     // Logs go where a service manager would put them; a pipe nobody drains would stall the server.
     stdio: ["ignore", "ignore", "inherit"],
@@ -60,6 +55,12 @@ export async function startProcess(
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** BENCH_CPU_PROFILE_DIR=<dir>: each bench process writes a V8 `<name>.cpuprofile` there when it stops. */
+export function profileFlags(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 }
 
 /** What one durable commit costs on this disk right now: the floor under any p99. */

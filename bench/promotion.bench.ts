@@ -1,23 +1,23 @@
 /**
- * Promotion benchmarks against the real app (createApp + promotions + Slack modules), the Slack
- * emulator, a real SQLite file and a loopback deployer, with production card coalescing (2 s):
+ * Promotion benchmarks, with production card coalescing (2 s):
  * (a) Approval clicks end to end — signed block_actions in → the card's chat.update seen by the
- *     emulator — 20 concurrent clicks on 20 cards, p50/p99 (target p99 < 200 ms). Baseline in the
- *     same run: `/promote help` (signed command in → response_url reply), Bolt's own floor.
+ *     emulator — 20 concurrent clicks on 20 cards, p50/p99 (target p99 < 200 ms). Tollgate runs as
+ *     in production, its own process in HTTP mode; Slack (the emulator and the signed requests of
+ *     the people clicking) is another process, which measures (promotion-processes.ts). Baseline in
+ *     the same run: `/promote help` (signed command in → response_url reply), Bolt's own floor.
  * (b) 100 promotions in parallel through request → 2 approvals → signed deploy hook → deployment
  *     report → deployed; counts lost and duplicated hand-offs. Baseline: 100 parallel signed
- *     deployment reports (intake alone).
+ *     deployment reports (intake alone). Runs the app in process (test/helpers/promotion-harness.ts)
+ *     to read the promotion ledger directly.
  */
 import { ACTION_IDS } from "../src/adapters/slack/ids.js";
-import {
-  CHANNELS,
-  type PromotionHarness,
-  startPromotionHarness,
-  USERS,
-} from "../test/helpers/promotion-harness.js";
+import { CHANNELS, startPromotionHarness, USERS } from "../test/helpers/promotion-harness.js";
+import { type PromotionProcesses, startPromotionProcesses } from "./promotion-processes.js";
 
 const ROUNDS = 5;
 const CONCURRENCY = 20;
+/** Longer than any answer could honestly take: past it the bench fails rather than waits. */
+const TIMEOUT_MS = 30_000;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,75 +26,83 @@ function percentile(values: number[], p: number): number {
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/** Resolves with the time from now until the emulator updates message `ts`. */
-function cardUpdate(h: PromotionHarness, ts: string): Promise<number> {
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const listener = (change: { kind: string; ts?: string }) => {
-      if (change.kind === "message_updated" && change.ts === ts) {
-        h.emulator.off("change", listener);
-        resolve(performance.now() - start);
-      }
-    };
-    h.emulator.on("change", listener);
+async function until(check: () => boolean, what: () => string, timeoutMs = TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what()}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** `count` ready artifacts promoted to prod; answers their cards' ts once every card shows Approve. */
+async function openPromotions(p: PromotionProcesses, first: number, count: number): Promise<string[]> {
+  const numbers = Array.from({ length: count }, (_, i) => first + i);
+  const digests = await Promise.all(numbers.map((n) => p.readyArtifact(n)));
+  await Promise.all(
+    digests.map((d, i) =>
+      p.slack.request({
+        kind: "command",
+        user: USERS.requester,
+        channel: CHANNELS.prod,
+        command: "/promote",
+        text: `svc-${numbers[i]}@${d} to prod`,
+        timeoutMs: TIMEOUT_MS,
+      }),
+    ),
+  );
+  return p.slack.request({
+    kind: "awaitCards",
+    channel: CHANNELS.prod,
+    digests,
+    actionId: ACTION_IDS.promotionApprove,
+    timeoutMs: TIMEOUT_MS,
   });
 }
 
-async function openPromotions(h: PromotionHarness, first: number, count: number): Promise<string[]> {
-  const digests = await Promise.all(Array.from({ length: count }, (_, i) => h.readyArtifact(first + i)));
-  await Promise.all(digests.map((d, i) => h.promote(USERS.requester, `svc-${first + i}@${d} to prod`)));
-  await h.until(() => digests.every((d) => h.card(d)?.text.includes(ACTION_IDS.promotionApprove)), 30_000);
-  return digests;
+function clickRound(p: PromotionProcesses, cards: string[], user: { id: string; name: string }) {
+  return p.slack.request({
+    kind: "clickRound",
+    user,
+    channel: CHANNELS.prod,
+    cards,
+    actionId: ACTION_IDS.promotionApprove,
+    timeoutMs: TIMEOUT_MS,
+  });
 }
 
-async function clickRound(
-  h: PromotionHarness,
-  digests: string[],
-  user: { id: string; name: string },
-): Promise<number[]> {
-  // Looked up before the first click: finding a card is the harness's work, not the product's.
-  const cards = digests.map((digest) => h.card(digest)!);
-  return Promise.all(
-    cards.map(async (card) => {
-      const updated = cardUpdate(h, card.ts);
-      const reply = h.signer.clickInMessage({
-        user,
-        channel: CHANNELS.prod,
-        messageTs: card.ts,
-        actionId: ACTION_IDS.promotionApprove,
-      });
-      const [ms] = await Promise.all([updated, reply]);
-      return ms;
-    }),
-  );
-}
-
-async function helpBaseline(h: PromotionHarness, samples: number): Promise<number[]> {
+async function helpBaseline(p: PromotionProcesses, samples: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < samples / CONCURRENCY; i++) {
-    const batch = await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        const start = performance.now();
-        await h.promote(USERS.requester, "help");
-        return performance.now() - start;
-      }),
-    );
+    const batch = await p.slack.request({
+      kind: "commandRound",
+      user: USERS.requester,
+      channel: CHANNELS.prod,
+      command: "/promote",
+      text: "help",
+      count: CONCURRENCY,
+      timeoutMs: TIMEOUT_MS,
+    });
     out.push(...batch);
   }
   return out;
 }
 
 async function approvalLatency(): Promise<void> {
-  const h = await startPromotionHarness({ coalesce: { quietMs: 2_000, maxWaitMs: 10_000 } });
-  h.emulator.setMaxListeners(CONCURRENCY * 4);
+  const p = await startPromotionProcesses();
   try {
     const samples: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const digests = await openPromotions(h, 1 + round * CONCURRENCY, CONCURRENCY);
-      samples.push(...(await clickRound(h, digests, USERS.alice)));
-      samples.push(...(await clickRound(h, digests, USERS.bob)));
+      const cards = await openPromotions(p, 1 + round * CONCURRENCY, CONCURRENCY);
+      samples.push(...(await clickRound(p, cards, USERS.alice)));
+      samples.push(...(await clickRound(p, cards, USERS.bob)));
     }
-    const baseline = await helpBaseline(h, samples.length);
+    // Bob's click is the second approval: each promotion must have reached its deploy hook.
+    const promoted = ROUNDS * CONCURRENCY;
+    await until(
+      () => p.deployer.acted.size === promoted,
+      () => `deploy hooks ${p.deployer.acted.size}/${promoted}`,
+    );
+    const baseline = await helpBaseline(p, samples.length);
     const p99 = percentile(samples, 99);
     const base99 = percentile(baseline, 99);
     process.stdout.write(
@@ -103,7 +111,7 @@ async function approvalLatency(): Promise<void> {
         `ratio p99 approval / baseline: ${(p99 / base99).toFixed(2)}x\n`,
     );
   } finally {
-    await h.close();
+    await p.close();
   }
 }
 

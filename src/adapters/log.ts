@@ -15,9 +15,11 @@ export function createLogger(options: {
       (acc, secret) => (acc.includes(secret) ? acc.split(secret).join("[redacted]") : acc),
       text,
     );
-  // NOTE: stdout is written asynchronously and in bursts (pino's SonicBoom, flushed when the process
-  // exits): every request logs a line, and one write(2) per line was 4% of ingest's CPU.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  // NOTE: stdout is written asynchronously in 4 KB chunks, at least every 100 ms and when the
+  // process exits (pino's SonicBoom): every request logs a line, and a write(2) per line cost
+  // ingest 4% of its CPU.
+  const destination =
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
   // NOTE: redaction runs on the serialised line, so a secret inside any field, message or error
   // stack is caught, not only under known key paths.
   const stream = { write: (line: string) => destination.write(secrets.length ? redact(line) : line) };

@@ -66,15 +66,23 @@ const toCard = (r: RawCard): CardRow => ({
   lastRenderHash: r.last_render_hash ?? undefined,
 });
 
-const toRow = (r: RawRow): OutboxRow => ({
-  id: r.id,
-  kind: r.kind,
-  cardKey: r.card_key ?? undefined,
-  payload: JSON.parse(r.payload) as MessagePayload,
-  rev: r.rev,
-  dueAt: r.due_at,
-  attempts: r.attempts,
-});
+const toRow = (r: RawRow): OutboxRow => {
+  let payload: MessagePayload | undefined;
+  return {
+    id: r.id,
+    kind: r.kind,
+    cardKey: r.card_key ?? undefined,
+    // Parsed when read: the worker asks for more due rows than it starts (some wait behind a call
+    // of their card), and a card's blocks are the largest thing it reads.
+    get payload() {
+      payload ??= JSON.parse(r.payload) as MessagePayload;
+      return payload;
+    },
+    rev: r.rev,
+    dueAt: r.due_at,
+    attempts: r.attempts,
+  };
+};
 
 export type SlackStore = ReturnType<typeof createSlackStore>;
 

@@ -1,0 +1,68 @@
+/** Promotion writes: `relaxed` commits without a sync on the event loop, `durable` waits for one. */
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTransactor } from "../../../src/adapters/sqlite/promotion-store.js";
+import { createTestDb, type TestDb } from "../../helpers/test-db.js";
+
+describe("the promotion transactor", () => {
+  let t: TestDb | undefined;
+  afterEach(() => t?.cleanup());
+
+  function setup() {
+    t = createTestDb();
+    t.db.exec("CREATE TABLE t (v TEXT)");
+    const syncs: (() => void)[] = [];
+    const barrier = () => new Promise<void>((resolve) => syncs.push(resolve));
+    const read = () => {
+      const other = new Database(t?.path ?? "", { readonly: true });
+      const rows = other.prepare("SELECT v FROM t").pluck().all();
+      other.close();
+      return rows;
+    };
+    return { db: t.db, syncs, barrier, read };
+  }
+
+  it("commits a relaxed write for every reader at once and keeps the connection's sync level", () => {
+    const { db, barrier, read } = setup();
+    const tx = createTransactor(db, barrier);
+    tx.relaxed(() => db.prepare("INSERT INTO t VALUES ('approved')").run());
+    expect(read()).toEqual(["approved"]);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+  });
+
+  it("resolves durable() only once a sync that began after the commit has finished", async () => {
+    const { db, syncs, barrier } = setup();
+    const tx = createTransactor(db, barrier);
+    tx.relaxed(() => db.prepare("INSERT INTO t VALUES ('approved')").run());
+    let durable = false;
+    const waiting = tx.durable().then(() => {
+      durable = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(durable).toBe(false);
+    syncs[0]?.();
+    await waiting;
+    expect(durable).toBe(true);
+  });
+
+  it("rolls a relaxed write back whole when it throws", () => {
+    const { db, barrier, read } = setup();
+    const tx = createTransactor(db, barrier);
+    expect(() =>
+      tx.relaxed(() => {
+        db.prepare("INSERT INTO t VALUES ('half')").run();
+        throw new Error("refused");
+      }),
+    ).toThrow("refused");
+    expect(read()).toEqual([]);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+  });
+
+  it("syncs in place when there is no barrier to sync for it later", async () => {
+    const { db, read } = setup();
+    const tx = createTransactor(db);
+    tx.relaxed(() => db.prepare("INSERT INTO t VALUES ('approved')").run());
+    expect(read()).toEqual(["approved"]);
+    await expect(tx.durable()).resolves.toBeUndefined();
+  });
+});
