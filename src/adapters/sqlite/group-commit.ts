@@ -13,7 +13,7 @@
  * so COMMIT's CPU work overlaps the disk's; a third waits, growing into one bigger commit.
  */
 import type { Db } from "./open-database.js";
-import type { WalSync } from "./wal-sync.js";
+import { relaxedCommits, type WalSync } from "./wal-sync.js";
 
 interface Job<C> {
   work: (context: C) => unknown;
@@ -62,19 +62,11 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
     }
     return outcomes;
   });
-  const level = db.pragma("synchronous", { simple: true }) as number;
-  const relax = barrier ? db.prepare("PRAGMA synchronous = NORMAL") : undefined;
-  const restore = barrier ? db.prepare(`PRAGMA synchronous = ${level}`) : undefined;
+  // NOTE: only intake commits are relaxed; every other write on this connection stays as opened.
+  const relaxed = barrier ? relaxedCommits(db) : <T>(work: () => T): T => work();
 
   function run(jobs: Job<C>[]): Outcome[] {
-    if (relax === undefined || restore === undefined) return all.immediate(jobs);
-    relax.run();
-    try {
-      return all.immediate(jobs);
-    } finally {
-      // NOTE: only intake commits are relaxed; every other write on this connection stays as opened.
-      restore.run();
-    }
+    return relaxed(() => all.immediate(jobs));
   }
 
   function flushScheduled(): void {

@@ -4,7 +4,7 @@ import type { ApprovalRecord } from "../../domain/approval-policy.js";
 import { isPromotionState, type Promotion } from "../../domain/promotion.js";
 import type { PromotionRepository, Transactor } from "../../flows/promotion-ports.js";
 import type { Db } from "./open-database.js";
-import type { WalSync } from "./wal-sync.js";
+import { relaxedCommits, type WalSync } from "./wal-sync.js";
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -62,20 +62,13 @@ export function createTransactor(db: Db, barrier?: WalSync): Transactor {
   // that opens its own transaction; the outermost one takes the write lock up front.
   const immediate = <T>(work: () => T): T =>
     db.inTransaction ? db.transaction(work)() : db.transaction(work).immediate();
-  const level = db.pragma("synchronous", { simple: true }) as number;
-  const relax = db.prepare("PRAGMA synchronous = NORMAL");
-  const restore = db.prepare(`PRAGMA synchronous = ${level}`);
+  const relax = relaxedCommits(db);
   return {
     immediate,
     relaxed(work) {
       // Without a barrier nothing would ever sync the WAL for it: such a commit syncs in place.
       if (barrier === undefined || db.inTransaction) return immediate(work);
-      relax.run();
-      try {
-        return immediate(work);
-      } finally {
-        restore.run();
-      }
+      return relax(() => immediate(work));
     },
     durable: () => barrier?.() ?? Promise.resolve(),
   };

@@ -86,3 +86,21 @@ export function coalesced(syncOnce: () => Promise<void>): WalSync {
     return next;
   };
 }
+
+/**
+ * Runs `work` with this connection's commits at synchronous=NORMAL — the WAL is written, the sync
+ * is left to a barrier — then restores the level the connection was opened with.
+ */
+export function relaxedCommits(db: Db): <T>(work: () => T) => T {
+  const level = db.pragma("synchronous", { simple: true }) as number;
+  const relax = db.prepare("PRAGMA synchronous = NORMAL");
+  const restore = db.prepare(`PRAGMA synchronous = ${level}`);
+  return (work) => {
+    relax.run();
+    try {
+      return work();
+    } finally {
+      restore.run();
+    }
+  };
+}

@@ -11,6 +11,7 @@
  * (`durable()`), and a posted card's ts is on disk before its line sends the next update.
  */
 import type Database from "better-sqlite3";
+import { relaxedCommits } from "../../sqlite/wal-sync.js";
 
 export type Barrier = () => Promise<void>;
 
@@ -42,17 +43,10 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
       }
     }),
   );
-  const level = db.pragma("synchronous", { simple: true }) as number;
-  const relax = barrier ? db.prepare("PRAGMA synchronous = NORMAL") : undefined;
-  const restore = barrier ? db.prepare(`PRAGMA synchronous = ${level}`) : undefined;
+  const relaxed = barrier ? relaxedCommits(db) : <T>(work: () => T): T => work();
 
   function run(jobs: Job[]): Outcome[] {
-    relax?.run();
-    try {
-      return all.immediate(jobs);
-    } finally {
-      restore?.run();
-    }
+    return relaxed(() => all.immediate(jobs));
   }
 
   function flush(): void {
