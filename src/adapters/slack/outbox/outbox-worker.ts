@@ -81,10 +81,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       const rows = store.dueRows(t, concurrency * 2).filter((r) => !inFlight.has(lineOf(r)));
       for (const row of rows.slice(0, free)) start(row);
     }
-    const next = store.nextDueAt();
-    // NOTE: rows already due are either started, waiting behind an in-flight call of their card,
-    // or waiting for a free slot; each finishing call kicks again, so only future rows need a timer.
-    if (next !== undefined && next > now()) schedule(next - now());
+    // NOTE: rows due by `t` are either started, waiting behind an in-flight call of their card, or
+    // waiting for a free slot; each finishing call kicks again, so only rows due after `t` need a
+    // timer — after `t`, not after now: a row falling due while this tick ran was not started.
+    const next = store.nextDueAfter(t);
+    if (next !== undefined) schedule(next - now());
     // Asked only when someone waits for idle: it is a query, and every finished call ticks.
     if (idleWaiters.length > 0 && inFlight.size === 0 && store.dueRows(now(), 1).length === 0) notifyIdle();
   }

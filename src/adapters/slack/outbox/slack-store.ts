@@ -156,8 +156,9 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
     dueRows(now: number, limit: number): OutboxRow[] {
       return (q.due.all(now, limit) as RawRow[]).map(toRow);
     },
-    nextDueAt(): number | undefined {
-      return (q.nextDue.get() as { due: number | null }).due ?? undefined;
+    /** When the first row not yet due at `t` comes due. */
+    nextDueAfter(t: number): number | undefined {
+      return (q.nextDue.get(t) as { due: number | null }).due ?? undefined;
     },
     /** False when the row was replaced by a newer render while in flight: it stays pending. */
     markDone(row: Pick<OutboxRow, "id" | "rev">, now: number): boolean {
@@ -228,7 +229,7 @@ function prepare(db: Database.Database) {
       WHERE o.state = 'pending' AND o.due_at <= ?
         AND (o.card_key IS NULL OR o.id = (SELECT MIN(p.id) FROM slack_outbox p WHERE p.card_key = o.card_key AND p.state = 'pending'))
       ORDER BY o.due_at, o.id LIMIT ?`),
-    nextDue: db.prepare("SELECT MIN(due_at) AS due FROM slack_outbox WHERE state = 'pending'"),
+    nextDue: db.prepare("SELECT MIN(due_at) AS due FROM slack_outbox WHERE state = 'pending' AND due_at > ?"),
     done: db.prepare(
       "UPDATE slack_outbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ? AND rev = ?",
     ),
