@@ -1,6 +1,7 @@
 /**
  * Every SQLite store over one connection, plus the intake write side (group commit). The readers
- * satisfy the ports in flows/ports.ts; the writers are reached only through `intake.commit`.
+ * satisfy the ports in flows/ports.ts; the writers are reached only through `intake.commit` and
+ * `intake.recordEvidence` (which may run on the intake writer thread, intake-writer.ts).
  */
 import type { EvidenceRequest, IntakeStore, IntakeTx } from "../../flows/intake-ports.js";
 import type { DeploymentHistoryReader, LatestEvidenceReader } from "../../flows/ports.js";
