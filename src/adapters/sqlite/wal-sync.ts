@@ -93,14 +93,15 @@ export function coalesced(syncOnce: () => Promise<void>): WalSync {
  */
 export function relaxedCommits(db: Db): <T>(work: () => T) => T {
   const level = db.pragma("synchronous", { simple: true }) as number;
-  const relax = db.prepare("PRAGMA synchronous = NORMAL");
-  const restore = db.prepare(`PRAGMA synchronous = ${level}`);
+  // NOTE: not prepared once: SQLite applies `PRAGMA synchronous = …` when the statement is
+  // compiled, so a kept statement's first run changes nothing (a test caught the first relaxed
+  // commit running at FULL) and later runs depend on SQLite re-preparing it.
   return (work) => {
-    relax.run();
+    db.pragma("synchronous = NORMAL");
     try {
       return work();
     } finally {
-      restore.run();
+      db.pragma(`synchronous = ${level}`);
     }
   };
 }

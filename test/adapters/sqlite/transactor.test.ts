@@ -58,11 +58,17 @@ describe("the promotion transactor", () => {
     expect(db.pragma("synchronous", { simple: true })).toBe(2);
   });
 
-  it("syncs in place when there is no barrier to sync for it later", async () => {
-    const { db, read } = setup();
-    const tx = createTransactor(db);
-    tx.relaxed(() => db.prepare("INSERT INTO t VALUES ('approved')").run());
-    expect(read()).toEqual(["approved"]);
-    await expect(tx.durable()).resolves.toBeUndefined();
+  it("commits at NORMAL only when a barrier will sync it later; without one, in place at FULL", async () => {
+    const { db, barrier, read } = setup();
+    const levelDuring = (tx: ReturnType<typeof createTransactor>) =>
+      tx.relaxed(() => {
+        db.prepare("INSERT INTO t VALUES ('approved')").run();
+        return db.pragma("synchronous", { simple: true });
+      });
+    expect(levelDuring(createTransactor(db, barrier))).toBe(1);
+    const unsynced = createTransactor(db);
+    expect(levelDuring(unsynced)).toBe(2);
+    expect(read()).toEqual(["approved", "approved"]);
+    await expect(unsynced.durable()).resolves.toBeUndefined();
   });
 });

@@ -116,9 +116,10 @@ export function createCardService(options: CardServiceOptions) {
       flushDigest(digest);
       if (++n >= RENDERS_PER_TURN) break;
     }
-    if (ready.size === 0) draining = false;
-    else if (budget.waitMs() === 0) setImmediate(drainReady);
-    else setTimeout(drainReady, budget.waitMs()).unref();
+    const wait = ready.size === 0 ? undefined : budget.waitMs();
+    if (wait === undefined) draining = false;
+    else if (wait === 0) setImmediate(drainReady);
+    else setTimeout(drainReady, wait).unref();
   }
 
   /** Renders every card an artifact's pending changes touch. */

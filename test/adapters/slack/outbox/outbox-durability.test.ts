@@ -5,12 +5,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../../src/adapters/log.js";
-import {
-  createOutboxWorker,
-  type OutboxClient,
-} from "../../../../src/adapters/slack/outbox/outbox-worker.js";
+import { createOutboxWorker } from "../../../../src/adapters/slack/outbox/outbox-worker.js";
 import { createSlackStore } from "../../../../src/adapters/slack/outbox/slack-store.js";
 import { createTestDb, type TestDb } from "../../../helpers/test-db.js";
+import { recordingClient } from "./recording-client.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,24 +24,6 @@ function heldBarrier() {
       for (const resolve of all) resolve();
     },
   };
-}
-
-/** Slack's two chat methods, recording each call (the boundary, not one of our modules). */
-function recordingClient() {
-  const calls: { method: string; args: Record<string, unknown> }[] = [];
-  const client: OutboxClient = {
-    chat: {
-      postMessage: async (args) => {
-        calls.push({ method: "chat.postMessage", args });
-        return { ts: "1700000000.000100", channel: String(args.channel) };
-      },
-      update: async (args) => {
-        calls.push({ method: "chat.update", args });
-        return {};
-      },
-    },
-  };
-  return { client, calls };
 }
 
 const render = (hash: string) => ({

@@ -4,30 +4,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../../src/adapters/log.js";
-import {
-  createOutboxWorker,
-  type OutboxClient,
-} from "../../../../src/adapters/slack/outbox/outbox-worker.js";
+import { createOutboxWorker } from "../../../../src/adapters/slack/outbox/outbox-worker.js";
 import { createSlackStore } from "../../../../src/adapters/slack/outbox/slack-store.js";
 import { createTestDb, type TestDb } from "../../../helpers/test-db.js";
-
-/** Slack's two chat methods, recording each call (the boundary, not one of our modules). */
-function recordingClient() {
-  const calls: string[] = [];
-  const client: OutboxClient = {
-    chat: {
-      postMessage: async (args) => {
-        calls.push(String(args.text));
-        return { ts: "1700000000.000100", channel: String(args.channel) };
-      },
-      update: async (args) => {
-        calls.push(String(args.text));
-        return {};
-      },
-    },
-  };
-  return { client, calls };
-}
+import { recordingClient } from "./recording-client.js";
 
 describe("outbox scheduling", () => {
   let t: TestDb | undefined;
@@ -54,6 +34,6 @@ describe("outbox scheduling", () => {
     while (calls.length === 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
     await worker.stop();
-    expect(calls).toEqual(["hello"]);
+    expect(calls.map((c) => c.args.text)).toEqual(["hello"]);
   });
 });
