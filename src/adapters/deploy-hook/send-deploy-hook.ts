@@ -5,6 +5,7 @@
  * crash (see flows/execute-promotion.ts for the delivery semantics).
  */
 import type { DeployHookSender, SendOutcome } from "../../flows/execute-promotion.js";
+import { pooledFetch } from "../http/pooled-fetch.js";
 import { signedHeaders } from "../http/v1-signature.js";
 
 export interface DeployHookSenderOptions {
@@ -17,12 +18,15 @@ export interface DeployHookSenderOptions {
    * address it listens on); the identity by default. The signature covers the body, not the URL.
    */
   resolveUrl?: (url: string) => string;
+  /** The pooled fetch by default (pooled-fetch.ts). */
+  fetch?: typeof fetch;
 }
 
 export function createDeployHookSender(options: DeployHookSenderOptions): DeployHookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const resolveUrl = options.resolveUrl ?? ((url: string) => url);
+  const send = options.fetch ?? pooledFetch();
   return {
     async send(item): Promise<SendOutcome> {
       const secret = options.env[item.secretEnv];
@@ -36,7 +40,7 @@ export function createDeployHookSender(options: DeployHookSenderOptions): Deploy
       };
       const url = resolveUrl(item.url);
       try {
-        const response = await fetch(url, {
+        const response = await send(url, {
           method: "POST",
           headers,
           body: item.body,

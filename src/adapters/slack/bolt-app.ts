@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Config } from "../../config.js";
+import { pooledFetch } from "../http/pooled-fetch.js";
 import type { Logger } from "../log.js";
 
 export type BoltApp = InstanceType<typeof App>;
@@ -58,7 +59,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   if (!token) throw new Error("createSlackApp needs a bot token (sandbox mode passes the emulator's)");
   const logger = boltLogger(options.logger);
   const identity = options.identity ?? {};
-  const clientOptions = { slackApiUrl: config.slack.apiUrl };
+  // Bolt's WebClient and its response_url replies share the pooled fetch (pooled-fetch.ts says why).
+  const clientOptions = { slackApiUrl: config.slack.apiUrl, fetch: pooledFetch() };
   // NOTE: our own authorize skips Bolt's auth.test on the request path, so a slow Slack API can
   // never delay an ack; the bot's ids arrive from a background auth.test.
   const authorize = async () => ({
@@ -120,6 +122,7 @@ export function createOutboxClient(
 ): WebClient {
   return new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
+    fetch: pooledFetch(),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: timeoutMs,
