@@ -1,6 +1,7 @@
 /**
- * Sends the outbox to Slack. Calls for one card go strictly in order (the post stores its ts
- * before any update); different cards go in parallel up to `concurrency`. A 429 pauses every
+ * Sends the outbox to Slack. A card's message calls go strictly in order (the post stores its ts
+ * before any update), and so do its thread replies, which never overtake the message calls queued
+ * before them; the two lines go in parallel, and different cards up to `concurrency`. A 429 pauses every
  * call until Retry-After; 5xx and network errors back off exponentially with jitter; permanent
  * errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
  */
@@ -46,7 +47,7 @@ export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { store, client, logger } = options;
   const now = options.now ?? Date.now;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 16;
   const base = options.backoffBaseMs ?? 1000;
   const cap = options.backoffMaxMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 1500;
@@ -78,8 +79,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
     const free = concurrency - inFlight.size;
     if (free > 0) {
-      const rows = store.dueRows(t, concurrency * 2).filter((r) => !inFlight.has(lineOf(r)));
-      for (const row of rows.slice(0, free)) start(row);
+      // Every row read below was committed by batch `mark` or earlier.
+      const mark = store.commitMark();
+      const rows = store.dueRows(t, concurrency * 4).filter((r) => !inFlight.has(lineOf(r)));
+      for (const row of cardUpdatesFirst(rows).slice(0, free)) start(row, mark);
     }
     // NOTE: rows due by `t` are either started, waiting behind an in-flight call of their card, or
     // waiting for a free slot; each finishing call kicks again, so only rows due after `t` need a
@@ -96,9 +99,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     timer.unref?.();
   }
 
-  function start(row: OutboxRow): void {
+  function start(row: OutboxRow, mark: number): void {
     const line = lineOf(row);
-    const work = send(row)
+    const work = send(row, mark)
       .catch((error: unknown) => logger.error({ err: error, outboxId: row.id }, "slack outbox bug"))
       .finally(() => {
         inFlight.delete(line);
@@ -107,13 +110,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     inFlight.set(line, work);
   }
 
-  async function send(row: OutboxRow): Promise<void> {
+  async function send(row: OutboxRow, mark: number): Promise<void> {
     let card = row.cardKey ? cardOf(row.cardKey) : undefined;
-    // NOTE: the row may be committed but not yet synced. A message that does not exist yet (a new
-    // card, a reply, a plain message) is sent only once its row is on disk: lost after the call, it
-    // would be sent again. An update of an existing card is idempotent, and re-derived if lost.
-    if (!(row.kind === "update_card" && card?.ts)) {
-      await store.durable();
+    // NOTE: the row may be committed but not yet synced. A card is posted only once its row is on
+    // disk: were the row lost after the post, start-up would render the card again and post it
+    // twice. Nothing re-derives a reply or a plain message, so losing its row cannot send it twice,
+    // and an update of a posted card is idempotent: those go at once.
+    const posts = isCardPost(row, card);
+    if (posts) {
+      await store.durableThrough(mark);
       card = row.cardKey ? cardOf(row.cardKey) : undefined;
     }
     const channel = card?.channel ?? row.payload.channel;
@@ -124,9 +129,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     } catch (error) {
       result = handleFailure(row, classifySlackError(error, channel), channel);
     }
-    // The line stays busy until the outcome is recorded; a new message's (a posted card's ts, a
-    // reply's done) until it is durable, so a power cut cannot make it be sent twice.
-    const recorded = store.write(result, { durable: row.kind !== "update_card" || card?.ts === undefined });
+    // The line stays busy until the outcome is recorded; a posted card's until its ts is durable, so
+    // a power cut cannot make its updates post it again.
+    const recorded = store.write(result, { durable: posts });
     // Committed now (at NORMAL, no fsync on the loop): the card's next call is not an event-loop turn away.
     store.commitNow();
     await recorded;
@@ -245,7 +250,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   };
 }
 
-/** Calls for one card share a line; other rows each get their own. */
+/** A card's message calls share a line, its replies another; other rows each get their own. */
 function lineOf(row: OutboxRow): string {
-  return row.cardKey ?? `row:${row.id}`;
+  if (row.cardKey === undefined) return `row:${row.id}`;
+  return row.kind === "thread_reply" ? `${row.cardKey}|thread` : row.cardKey;
+}
+
+/** A card row that has no message in Slack yet: a post, or an update whose post died. */
+function isCardPost(row: OutboxRow, card: { ts?: string | undefined } | undefined): boolean {
+  return (row.kind === "post_card" || row.kind === "update_card") && card?.ts === undefined;
+}
+
+/**
+ * Updates of cards already in Slack go before the rest when slots are short: the card is what
+ * people look at (an approval's click is answered by its card changing), and an update is one
+ * quick idempotent call. The rest keep their due order; each line still goes in order (dueRows).
+ */
+function cardUpdatesFirst(rows: OutboxRow[]): OutboxRow[] {
+  const updates = rows.filter((r) => r.kind === "update_card");
+  return updates.length === 0 || updates.length === rows.length
+    ? rows
+    : [...updates, ...rows.filter((r) => r.kind !== "update_card")];
 }

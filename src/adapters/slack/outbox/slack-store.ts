@@ -115,9 +115,9 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
         q.insertRow.run("post_card", key, payload, now, now);
         return "post";
       }
-      const pendingUpdate = q.lastPendingUpdate.get(key) as { id: number; next: number | null } | undefined;
-      // Only the newest update matters, and only when nothing else (a thread reply) is queued after it.
-      if (pendingUpdate && pendingUpdate.next === null) q.replacePayload.run(payload, pendingUpdate.id);
+      const pendingUpdate = q.lastPendingUpdate.get(key) as { id: number } | undefined;
+      // Only the newest render matters: a queued update takes it (a reply queued after it still waits for it).
+      if (pendingUpdate) q.replacePayload.run(payload, pendingUpdate.id);
       else q.insertRow.run("update_card", key, payload, now, now);
       return "update";
     },
@@ -127,6 +127,8 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
     write: writer.write,
     commitNow: writer.commitNow,
     durable: writer.durable,
+    commitMark: writer.commitMark,
+    durableThrough: writer.durableThrough,
     pendingWrites: writer.pending,
     settled: writer.settled,
     getCard,
@@ -152,7 +154,10 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
     enqueueMessage(message: MessagePayload & { channel: string }, now: number): void {
       q.insertRow.run("post_message", null, JSON.stringify(message), now, now);
     },
-    /** Due rows that are first in line for their card, so one card's calls never overtake each other. */
+    /**
+     * Due rows first in their card's line, so a card's updates never overtake its post or each other,
+     * nor its replies each other; a reply never overtakes the post or update queued before it.
+     */
     dueRows(now: number, limit: number): OutboxRow[] {
       return (q.due.all(now, limit) as RawRow[]).map(toRow);
     },
@@ -220,14 +225,19 @@ function prepare(db: Database.Database) {
     pendingOfKind: db.prepare(
       "SELECT id FROM slack_outbox WHERE card_key = ? AND kind = ? AND state = 'pending' LIMIT 1",
     ),
-    lastPendingUpdate: db.prepare(`SELECT u.id,
-        (SELECT MIN(n.id) FROM slack_outbox n WHERE n.card_key = u.card_key AND n.state = 'pending' AND n.id > u.id) AS next
-      FROM slack_outbox u WHERE u.card_key = ? AND u.kind = 'update_card' AND u.state = 'pending'
-      ORDER BY u.id DESC LIMIT 1`),
+    lastPendingUpdate: db.prepare(`SELECT id FROM slack_outbox
+      WHERE card_key = ? AND kind = 'update_card' AND state = 'pending' ORDER BY id DESC LIMIT 1`),
     replacePayload: db.prepare("UPDATE slack_outbox SET payload = ?, rev = rev + 1 WHERE id = ?"),
+    // A card has two lines: its message (post, then updates) and its thread (replies, in order).
+    // A reply also waits for the message rows queued before it: it needs the card's ts.
     due: db.prepare(`SELECT ${rowCols} FROM slack_outbox o
       WHERE o.state = 'pending' AND o.due_at <= ?
-        AND (o.card_key IS NULL OR o.id = (SELECT MIN(p.id) FROM slack_outbox p WHERE p.card_key = o.card_key AND p.state = 'pending'))
+        AND (o.card_key IS NULL OR (o.kind = 'thread_reply'
+          AND o.id = (SELECT MIN(p.id) FROM slack_outbox p
+                      WHERE p.card_key = o.card_key AND p.state = 'pending' AND (p.kind = 'thread_reply' OR p.id < o.id))
+          OR o.kind <> 'thread_reply'
+          AND o.id = (SELECT MIN(p.id) FROM slack_outbox p
+                      WHERE p.card_key = o.card_key AND p.state = 'pending' AND p.kind <> 'thread_reply')))
       ORDER BY o.due_at, o.id LIMIT ?`),
     nextDue: db.prepare("SELECT MIN(due_at) AS due FROM slack_outbox WHERE state = 'pending' AND due_at > ?"),
     done: db.prepare(

@@ -30,8 +30,11 @@ export type SlackWriter = ReturnType<typeof createSlackWriter>;
 export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
   let queue: Job[] = [];
   let scheduled = false;
-  /** Commits whose barrier has not returned yet. */
-  const syncing = new Set<Promise<void>>();
+  /** Commits whose barrier has not returned yet, by commit number. */
+  const syncing = new Map<number, Promise<void>>();
+  /** Batches committed so far, and the highest of them a returned barrier has covered. */
+  let committed = 0;
+  let synced = 0;
   let inFlight = 0;
   const one = db.transaction((work: () => unknown) => work());
   const all = db.transaction((jobs: Job[]): Outcome[] =>
@@ -65,16 +68,36 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
       finish(jobs, () => settle(jobs, outcomes));
       return;
     }
+    const commit = ++committed;
     const early = jobs.filter((job) => !job.durable);
     if (early.length > 0) finish(early, () => settle(jobs, outcomes, false));
     const waiting = jobs.filter((job) => job.durable);
     const done = barrier().then(
-      () => finish(waiting, () => settle(jobs, outcomes, true)),
+      () => {
+        // A sync that began after this commit covers every earlier one too.
+        synced = Math.max(synced, commit);
+        finish(waiting, () => settle(jobs, outcomes, true));
+      },
       // Not known to be on disk: nobody may act on it (a later write or the start-up reconcile redoes it).
       (error: unknown) => finish(waiting, () => rejectAll(waiting, error)),
     );
-    syncing.add(done);
-    void done.finally(() => syncing.delete(done));
+    syncing.set(commit, done);
+    void done.finally(() => syncing.delete(commit));
+  }
+
+  /** Resolves once commit `mark` (and every one before it) is known to be on disk. */
+  async function durableThrough(mark: number): Promise<void> {
+    while (barrier && synced < mark) {
+      const covering = [...syncing.keys()].find((commit) => commit >= mark);
+      if (covering !== undefined) {
+        await syncing.get(covering);
+        continue;
+      }
+      // Every barrier that could cover it failed: ask for one more, which throws if the disk still does.
+      const at = committed;
+      await barrier();
+      synced = Math.max(synced, at);
+    }
   }
 
   function finish(jobs: Job[], settleAll: () => void): void {
@@ -104,17 +127,20 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
       if (!db.inTransaction) flush();
     },
     /** Resolves once every commit made so far is durable (rows visible now are safe to act on). */
-    durable(): Promise<void> {
-      if (syncing.size === 0) return Promise.resolve();
-      return Promise.allSettled([...syncing]).then(() => undefined);
-    },
+    durable: (): Promise<void> => durableThrough(committed),
+    /**
+     * Marks what is visible now: rows read after this call were committed by batch `mark` or
+     * earlier, so `durableThrough(mark)` — often already true — makes them safe to act on.
+     */
+    commitMark: (): number => committed,
+    durableThrough,
     /** Writes queued or waiting for their barrier. */
     pending: (): number => inFlight,
     /** Resolves when every write queued so far has settled (stop, before the database closes). */
     async settled(): Promise<void> {
       while (inFlight > 0) {
         await new Promise((resolve) => setImmediate(resolve));
-        await Promise.allSettled([...syncing]);
+        await Promise.allSettled([...syncing.values()]);
       }
     },
   };
