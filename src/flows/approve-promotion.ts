@@ -178,7 +178,6 @@ async function record(
     return { fresh: moved ?? current, moved, approvedBy, enqueued };
   });
   await deps.tx.durable();
-  if ("enqueued" in result && result.enqueued) deps.onEnqueued?.();
   if (result.fresh.state !== "requested" && result.moved === undefined) throw notOpen(result.fresh);
   const required = requiredApprovals(contract);
   const note = rebound ? " The contract changed since the request: earlier approvals no longer count." : "";
@@ -188,6 +187,8 @@ async function record(
     : `${tally}; ${required - result.approvedBy.length} more needed.${note}`;
   // Every approval is an event in the card's thread (who, when, the tally), not only the last one.
   notify(deps, result.fresh, text);
+  // The card first, then the hand-off: the person who clicked is waiting for it, the deployer is not.
+  if ("enqueued" in result && result.enqueued) deps.onEnqueued?.();
   const status = result.moved ? "approved" : "recorded";
   return { status, promotion: result.fresh, approvedBy: result.approvedBy, required, message: text };
 }
