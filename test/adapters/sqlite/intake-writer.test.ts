@@ -67,7 +67,7 @@ describe("the intake writer thread", () => {
 
   it("fails what a dead thread was given, and writes later evidence in-process", async () => {
     await stores.intake.close();
-    t.db.close();
+    t.cleanup();
     t = createTestDb();
     const failures: unknown[] = [];
     // A directory is no database: the thread dies opening it.

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,8 +7,17 @@ import { openDatabase } from "../../../src/adapters/sqlite/open-database.js";
 import { isCodedError } from "../../../src/errors.js";
 import { createTestDb, type TestDb } from "../../helpers/test-db.js";
 
-function copyOfMigrations(): string {
+/** Folders made by a test, removed after it. */
+const made: string[] = [];
+
+function emptyDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-migrations-"));
+  made.push(dir);
+  return dir;
+}
+
+function copyOfMigrations(): string {
+  const dir = emptyDir();
   for (const file of readdirSync(defaultMigrationsDir()))
     copyFileSync(join(defaultMigrationsDir(), file), join(dir, file));
   return dir;
@@ -16,7 +25,10 @@ function copyOfMigrations(): string {
 
 describe("migrate", () => {
   let test: TestDb;
-  afterEach(() => test.cleanup());
+  afterEach(() => {
+    test.cleanup();
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("opens in WAL mode with foreign keys and a busy timeout", () => {
     test = createTestDb();
@@ -70,7 +82,7 @@ describe("migrate", () => {
   });
 
   it("rolls back a failing migration whole and records nothing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "tollgate-migrations-"));
+    const dir = emptyDir();
     writeFileSync(join(dir, "0001_bad.sql"), "CREATE TABLE ok (x INTEGER); CREATE TABLE broken (;");
     const db = openDatabase(join(dir, "db.sqlite"));
     test = { db, path: "", dir, cleanup: () => db.close() };
