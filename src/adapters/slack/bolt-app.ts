@@ -60,6 +60,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const identity = options.identity ?? {};
   // Bolt's WebClient and its response_url replies share the pooled fetch (pooled-fetch.ts says why).
+  // `convoStore: false` below: no listener reads `context.conversation`, and every event paid for it.
   const clientOptions = { slackApiUrl: config.slack.apiUrl, fetch: pooledFetch() };
   // NOTE: our own authorize skips Bolt's auth.test on the request path, so a slow Slack API can
   // never delay an ack; the bot's ids arrive from a background auth.test.
@@ -75,7 +76,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // A copy: SocketModeClient writes retryConfig {retries: 100} into the object it is given.
       installerOptions: { clientOptions: { ...clientOptions } },
     });
-    const app = new App({ receiver, authorize, logger, clientOptions });
+    const app = new App({ receiver, authorize, logger, clientOptions, convoStore: false });
     return {
       app,
       mode: "socket",
@@ -91,7 +92,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const signingSecret = config.slack.signingSecret;
   if (!signingSecret) throw new Error("HTTP mode needs SLACK_SIGNING_SECRET");
   const receiver = new HTTPReceiver({ signingSecret, logger, endpoints: SLACK_EVENTS_PATH });
-  const app = new App({ receiver, authorize, logger, clientOptions });
+  const app = new App({ receiver, authorize, logger, clientOptions, convoStore: false });
   return {
     app,
     mode: "http",

@@ -32,7 +32,7 @@ describe("WAL barrier", () => {
     expect(createWalSync(test.db)).toBeUndefined();
   });
 
-  it("starts a new sync for callers that arrive while one runs, shared by all of them", async () => {
+  it("runs two syncs at once; callers arriving meanwhile share the next, started after one ends", async () => {
     const runs: ReturnType<typeof deferred>[] = [];
     const sync = coalesced(() => {
       const run = deferred();
@@ -41,21 +41,26 @@ describe("WAL barrier", () => {
     });
     const first = sync();
     const second = sync();
+    expect(runs).toHaveLength(2);
     const third = sync();
-    expect(runs).toHaveLength(1);
-    let secondDone = false;
-    void second.then(() => {
-      secondDone = true;
+    const fourth = sync();
+    expect(runs).toHaveLength(2);
+    let thirdDone = false;
+    void third.then(() => {
+      thirdDone = true;
     });
     runs[0]?.resolve();
     await first;
-    // The first sync may have begun before the second caller's commit: it does not count for it.
+    // The running syncs may have begun before the third caller's commit: they do not count for it.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(secondDone).toBe(false);
-    expect(runs).toHaveLength(2);
+    expect(thirdDone).toBe(false);
+    expect(runs).toHaveLength(3);
     runs[1]?.resolve();
-    await Promise.all([second, third]);
-    expect(runs).toHaveLength(2);
+    await second;
+    expect(thirdDone).toBe(false);
+    runs[2]?.resolve();
+    await Promise.all([third, fourth]);
+    expect(runs).toHaveLength(3);
   });
 
   it("fails the callers of a failed sync and recovers for the next ones", async () => {
