@@ -25,7 +25,8 @@ import { registerDetailsAction } from "./listeners/details-action.js";
 import { type PromoteHandlers, registerPromoteCommand } from "./listeners/promote-command.js";
 import { helpHandler, statusHandler, unknownHandler } from "./listeners/status-help.js";
 import { createCardService } from "./outbox/card-service.js";
-import { createOutboxWorker, type OutboxClient, type OutboxProblem } from "./outbox/outbox-worker.js";
+import type { OutboxProblem } from "./outbox/outbox-problems.js";
+import { createOutboxWorker, type OutboxClient } from "./outbox/outbox-worker.js";
 import type { RenderBudgetOptions } from "./outbox/render-budget.js";
 import { createSlackStore } from "./outbox/slack-store.js";
 

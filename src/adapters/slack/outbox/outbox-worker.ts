@@ -1,11 +1,13 @@
 /**
  * Sends the outbox to Slack. A card's message calls go strictly in order (the post stores its ts
  * before any update), and so do its thread replies, which never overtake the message calls queued
- * before them; the two lines go in parallel, and different cards up to `concurrency`. A 429 pauses every
- * call until Retry-After; 5xx and network errors back off exponentially with jitter; permanent
- * errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
+ * before them (outbox-lines.ts); lines and cards go in parallel up to `concurrency`. A 429 pauses
+ * every call until Retry-After; 5xx and network errors back off exponentially with jitter;
+ * permanent errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
  */
 import type { Logger } from "../../log.js";
+import { cardUpdatesFirst, isCardPost, lineOf } from "./outbox-lines.js";
+import { createOutboxProblems } from "./outbox-problems.js";
 import { classifySlackError, type Failure } from "./slack-errors.js";
 import type { OutboxRow, SlackStore } from "./slack-store.js";
 
@@ -17,16 +19,6 @@ export interface OutboxClient {
     ): Promise<{ ts?: string | undefined; channel?: string | undefined }>;
     update(args: Record<string, unknown>): Promise<unknown>;
   };
-}
-
-export interface OutboxProblem {
-  error: string;
-  /** workspace = nothing can be sent (token); channel/message = only some cards are affected. */
-  scope: "workspace" | "channel" | "message";
-  hint: string;
-  channel?: string | undefined;
-  since: string;
-  count: number;
 }
 
 export interface OutboxWorkerOptions {
@@ -53,7 +45,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 1500;
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<void>>();
-  const problems = new Map<string, OutboxProblem>();
+  const problems = createOutboxProblems(now);
   let pausedUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -125,7 +117,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     let result: () => unknown;
     try {
       result = await deliver(row, card);
-      if (channel) clearProblems(channel);
+      if (channel) problems.clear(channel);
     } catch (error) {
       result = handleFailure(row, classifySlackError(error, channel), channel);
     }
@@ -193,30 +185,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return () => store.reschedule(row.id, t + jittered, failure.error);
     }
     const hint = failure.type === "permanent" ? failure.hint : "gave up after repeated transient failures";
-    recordProblem(failure.error, hint, failure.type === "permanent" ? failure.scope : "workspace", channel);
+    problems.record(failure.error, hint, failure.type === "permanent" ? failure.scope : "workspace", channel);
     logger.error(
       { error: failure.error, channel, hint, outboxId: row.id, kind: row.kind },
       `slack call failed: ${hint}`,
     );
     return () => store.markDead(row.id, failure.error, t);
-  }
-
-  function recordProblem(
-    error: string,
-    hint: string,
-    scope: OutboxProblem["scope"],
-    channel: string | undefined,
-  ): void {
-    const key = `${error}|${channel ?? ""}`;
-    const existing = problems.get(key);
-    if (existing) existing.count++;
-    else problems.set(key, { error, scope, hint, channel, since: new Date(now()).toISOString(), count: 1 });
-  }
-
-  function clearProblems(channel: string): void {
-    for (const [key, problem] of problems) {
-      if (problem.channel === channel || problem.channel === undefined) problems.delete(key);
-    }
   }
 
   function notifyIdle(): void {
@@ -243,32 +217,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       if (inFlight.size === 0 && store.dueRows(now(), 1).length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
-    health(): OutboxProblem[] {
-      return [...problems.values()];
-    },
+    health: problems.list,
     pausedUntil: () => pausedUntil,
   };
-}
-
-/** A card's message calls share a line, its replies another; other rows each get their own. */
-function lineOf(row: OutboxRow): string {
-  if (row.cardKey === undefined) return `row:${row.id}`;
-  return row.kind === "thread_reply" ? `${row.cardKey}|thread` : row.cardKey;
-}
-
-/** A card row that has no message in Slack yet: a post, or an update whose post died. */
-function isCardPost(row: OutboxRow, card: { ts?: string | undefined } | undefined): boolean {
-  return (row.kind === "post_card" || row.kind === "update_card") && card?.ts === undefined;
-}
-
-/**
- * Updates of cards already in Slack go before the rest when slots are short: the card is what
- * people look at (an approval's click is answered by its card changing), and an update is one
- * quick idempotent call. The rest keep their due order; each line still goes in order (dueRows).
- */
-function cardUpdatesFirst(rows: OutboxRow[]): OutboxRow[] {
-  const updates = rows.filter((r) => r.kind === "update_card");
-  return updates.length === 0 || updates.length === rows.length
-    ? rows
-    : [...updates, ...rows.filter((r) => r.kind !== "update_card")];
 }
