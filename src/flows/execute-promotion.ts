@@ -106,15 +106,16 @@ export function createPromotionExecutor(
     if (item.attempts >= maxAttempts) return recordGiveUp(deps, item, outcome.error, now);
     const delay = Math.min(cap, base * 2 ** Math.min(item.attempts - 1, 30));
     deps.outbox.reschedule(item.promotionId, new Date(now.getTime() + delay), outcome.error);
-    if (item.attempts === 1 || item.attempts % 10 === 0) {
-      const promotion = deps.promotions.get(item.promotionId);
-      if (promotion)
-        notify(
-          deps,
-          promotion,
-          `:warning: Deploy hook failed (attempt ${item.attempts}): ${outcome.error}. Retrying.`,
-        );
-    }
+    const promotion = deps.promotions.get(item.promotionId);
+    // The card shows every failed attempt; the thread hears of the first and every tenth.
+    if (promotion)
+      notify(
+        deps,
+        promotion,
+        item.attempts === 1 || item.attempts % 10 === 0
+          ? `:warning: Deploy hook failed (attempt ${item.attempts}): ${outcome.error}. Retrying.`
+          : undefined,
+      );
   };
 
   const drain = async (): Promise<number> => {

@@ -13,7 +13,10 @@ import {
   type ExternalPromoteHandlers,
   type SlackModule,
 } from "../adapters/slack/slack-module.js";
-import { createRollbackTriggerStore } from "../adapters/sqlite/deploy-hook-outbox-store.js";
+import {
+  createDeployHookOutboxStore,
+  createRollbackTriggerStore,
+} from "../adapters/sqlite/deploy-hook-outbox-store.js";
 import { createPromotionStore } from "../adapters/sqlite/promotion-store.js";
 import { createWalSync } from "../adapters/sqlite/wal-sync.js";
 import type { AppContext, AppModule } from "../app.js";
@@ -59,6 +62,7 @@ export function slackAppModule(options: SlackAppModuleOptions): AppModule {
             promotions: createPromotionStore(db),
             triggers: createRollbackTriggerStore(db),
             contracts: ctx.contracts,
+            outbox: createDeployHookOutboxStore(db),
           }),
         coalesce: options.coalesce,
         reevaluate: options.reevaluate,

@@ -66,6 +66,11 @@ describe("executing approved promotions", () => {
     const failures = h.deployer.calls.length;
     expect(failures).toBeGreaterThanOrEqual(5);
     expect(h.promotions.runtime().deps.promotions.get(id)?.state).toBe("approved");
+    const digest = h.promotions.runtime().deps.promotions.get(id)!.digest;
+    // The card says so at every attempt, not only the thread at the first and every tenth.
+    await h.until(
+      () => h.card(digest)?.text.includes(`Deploy hook failing (${failures} attempts): HTTP 503`) ?? false,
+    );
     h.deployer.status = 202;
     for (let i = 0; i < 20 && h.deployer.acted.size === 0; i++) {
       h.clock.advance(10 * SECOND);
@@ -79,10 +84,12 @@ describe("executing approved promotions", () => {
     expect(h.deployer.calls.every((c) => c.signatureValid)).toBe(true);
     expect(h.promotions.runtime().deps.promotions.get(id)?.state).toBe("deploying");
     expect(h.promotions.runtime().deps.outbox.get(id)).toMatchObject({ state: "handed_off" });
-    const card = h.card(h.promotions.runtime().deps.promotions.get(id)!.digest)!;
-    await h.until(() =>
-      h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("Deploy hook failed")),
-    );
+    await h.until(() => !(h.card(digest)?.text.includes("Deploy hook failing") ?? true));
+    const card = h.card(digest)!;
+    const failed = h.emulator
+      .thread(CHANNELS.prod.id, card.ts)
+      .filter((m) => m.text.includes("Deploy hook failed"));
+    expect(failed.length).toBe(1 + Math.floor(failures / 10));
   });
 
   it("a crash between send and record re-sends with the same delivery id after restart; the report completes it", async () => {

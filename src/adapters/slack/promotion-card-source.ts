@@ -5,7 +5,11 @@
  */
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
 import type { ContractSource } from "../../flows/ports.js";
-import type { PromotionRepository, RollbackTriggerStore } from "../../flows/promotion-ports.js";
+import type {
+  DeployHookOutbox,
+  PromotionRepository,
+  RollbackTriggerStore,
+} from "../../flows/promotion-ports.js";
 import type { CardPromotionSource } from "./card-facts.js";
 import type { CardPromotion } from "./views/card-model.js";
 
@@ -13,6 +17,8 @@ export function createPromotionCardSource(deps: {
   promotions: Pick<PromotionRepository, "forDigest" | "decisions">;
   triggers: Pick<RollbackTriggerStore, "proposedFor">;
   contracts: ContractSource;
+  /** The deploy-hook outbox, so an approved card shows a hook that keeps failing. */
+  outbox?: Pick<DeployHookOutbox, "get"> | undefined;
 }): CardPromotionSource {
   return {
     promotionFor(digest, environment): CardPromotion | undefined {
@@ -37,6 +43,8 @@ export function createPromotionCardSource(deps: {
         approvedBy,
         rejectedBy,
         required: requiredApprovals(contract),
+        handOffFailing:
+          promotion.state === "approved" ? failingHandOff(deps.outbox, promotion.id) : undefined,
         fact: open
           ? {
               id: promotion.id,
@@ -60,4 +68,11 @@ export function createPromotionCardSource(deps: {
     },
     rollbackProposed: (digest, environment) => deps.triggers.proposedFor(digest, environment),
   };
+}
+
+/** A hand-off still being retried after an error (a dead one fails the promotion, which the card shows). */
+function failingHandOff(outbox: Pick<DeployHookOutbox, "get"> | undefined, promotionId: string) {
+  const item = outbox?.get(promotionId);
+  if (!item?.lastError || (item.state !== "pending" && item.state !== "in_flight")) return undefined;
+  return { attempts: item.attempts, error: item.lastError, nextAttemptAt: item.nextAttemptAt };
 }

@@ -98,6 +98,33 @@ describe("readiness card", () => {
     expect(text).toContain("approvals 1 of 2: <@U0ALICE>");
   });
 
+  it("warns on an approved card while its deploy hook keeps failing", () => {
+    const nextAttemptAt = new Date("2026-03-02T10:05:00Z");
+    const approved = {
+      id: "p1",
+      kind: "promotion" as const,
+      state: "approved",
+      requestedBy: "U0BOB",
+      approvedBy: ["U0ALICE", "U0CAROL"],
+      required: 2,
+    };
+    const failing = JSON.stringify(
+      renderReadinessCard(
+        model({
+          promotion: {
+            ...approved,
+            handOffFailing: { attempts: 3, error: "HTTP 503 from cd.example.com", nextAttemptAt },
+          },
+        }),
+      ).blocks,
+    );
+    expect(failing).toContain(":warning: Deploy hook failing (3 attempts): HTTP 503 from cd.example.com");
+    expect(failing).toContain(`<!date^${nextAttemptAt.getTime() / 1000}^`);
+    expect(JSON.stringify(renderReadinessCard(model({ promotion: approved })).blocks)).not.toContain(
+      "Deploy hook failing",
+    );
+  });
+
   it("says Deployed loudly, with when and by which promotion, and offers no Request button", () => {
     const at = new Date("2026-03-02T10:00:00Z");
     const card = renderReadinessCard(

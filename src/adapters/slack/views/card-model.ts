@@ -24,6 +24,8 @@ export interface CardPromotion {
   required: number;
   /** When the promotion entered its current state (for a deployed one: when it was deployed). */
   stateChangedAt?: Date | undefined;
+  /** An approved promotion whose deploy hook keeps failing: the last error, retried at `nextAttemptAt`. */
+  handOffFailing?: { attempts: number; error: string; nextAttemptAt: Date } | undefined;
   /** Handed to the readiness service so the `approvals` check counts this promotion. */
   fact?: PromotionFact | undefined;
 }

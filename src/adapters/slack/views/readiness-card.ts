@@ -93,7 +93,11 @@ function promotionLine(p: CardPromotion): string {
   const what = p.kind === "rollback" ? "Rollback" : "Promotion";
   const because = p.reason ? ` because ${escapeMrkdwn(truncate(p.reason, 300))}` : "";
   const rejected = p.rejectedBy ? ` · rejected by <@${p.rejectedBy}>` : "";
-  return `${what} ${p.state} by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
+  const line = `${what} ${p.state} by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
+  const failing = p.handOffFailing;
+  if (!failing) return line;
+  const tries = failing.attempts === 1 ? "1 attempt" : `${failing.attempts} attempts`;
+  return `${line}\n:warning: Deploy hook failing (${tries}): ${escapeMrkdwn(truncate(failing.error, 200))} · next try ${slackDate(failing.nextAttemptAt)}`;
 }
 
 function runningLine(model: CardModel): string {
