@@ -119,7 +119,8 @@ describe("deployed and replaced cards", () => {
     expect(replaced).not.toContain("🎉");
     expect(replaced).not.toContain(ACTION_IDS.promotionRequest);
     expect(replaced).toContain(`Running in staging: svc-30 \`${shortDigest(digestOf(31))}\``);
-    expect(cardText(STAGING.id, digestOf(31))).toContain("🎉 svc-30 → staging · deployed");
+    // Card 31 is new: its post waits for its row to be synced, so it may trail card 30's update.
+    await h!.until(() => cardText(STAGING.id, digestOf(31)).includes("🎉 svc-30 → staging · deployed"));
     expect(
       h!.emulator.messages(STAGING.id).filter((m) => blockText(m.blocks).includes(digestOf(30))),
     ).toHaveLength(1);
