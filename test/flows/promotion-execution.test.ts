@@ -86,10 +86,13 @@ describe("executing approved promotions", () => {
     expect(h.promotions.runtime().deps.outbox.get(id)).toMatchObject({ state: "handed_off" });
     await h.until(() => !(h.card(digest)?.text.includes("Deploy hook failing") ?? true));
     const card = h.card(digest)!;
-    const failed = h.emulator
-      .thread(CHANNELS.prod.id, card.ts)
-      .filter((m) => m.text.includes("Deploy hook failed"));
-    expect(failed.length).toBe(1 + Math.floor(failures / 10));
+    // Replies may trail the card's updates: wait for them, then make sure no more come.
+    const failedReplies = () =>
+      h.emulator.thread(CHANNELS.prod.id, card.ts).filter((m) => m.text.includes("Deploy hook failed"))
+        .length;
+    await h.until(() => failedReplies() === 1 + Math.floor(failures / 10));
+    await h.slack.worker.idle();
+    expect(failedReplies()).toBe(1 + Math.floor(failures / 10));
   });
 
   it("a crash between send and record re-sends with the same delivery id after restart; the report completes it", async () => {
