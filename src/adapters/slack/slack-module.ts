@@ -223,11 +223,15 @@ function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K]
 }
 
 /** The outbox builds its arguments from stored rows; the Web API checks them, so a cast is honest here. */
-function outboxClientOf(client: WebClient): OutboxClient {
+export function outboxClientOf(client: WebClient): OutboxClient {
   return {
     chat: {
       postMessage: (args) => client.chat.postMessage(args as unknown as webApi.ChatPostMessageArguments),
       update: (args) => client.chat.update(args as unknown as webApi.ChatUpdateArguments),
+    },
+    conversations: {
+      history: (args) =>
+        client.conversations.history(args as unknown as webApi.ConversationsHistoryArguments),
     },
   };
 }

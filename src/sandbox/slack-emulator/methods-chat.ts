@@ -1,7 +1,19 @@
 /** chat.postMessage, chat.update, chat.postEphemeral, chat.delete, chat.getPermalink. */
 import { hasContent, isReply, messageEcho, readContent } from "./message-content.js";
 import { bool, fail, type MethodHandler, ok, str } from "./method-context.js";
-import type { StoredMessage } from "./types.js";
+import type { Json, StoredMessage } from "./types.js";
+
+/** Message metadata as Slack takes it: `{event_type: string, event_payload: object}`. */
+function isMetadata(value: Json | undefined): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const payload = value.event_payload;
+  return (
+    typeof value.event_type === "string" &&
+    typeof payload === "object" &&
+    payload !== null &&
+    !Array.isArray(payload)
+  );
+}
 
 const postMessage: MethodHandler = (ctx, req) => {
   const { state } = ctx;
@@ -31,7 +43,10 @@ const postMessage: MethodHandler = (ctx, req) => {
     ...(content.attachments === undefined ? {} : { attachments: content.attachments }),
     ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
     ...(threadTs !== undefined && bool(req.args.reply_broadcast) ? { reply_broadcast: true } : {}),
+    ...(isMetadata(req.args.metadata) ? { metadata: req.args.metadata } : {}),
   };
+  if (req.args.metadata !== undefined && !isMetadata(req.args.metadata))
+    return fail("invalid_metadata_format");
   state.addMessage(message);
   ctx.emit({ kind: "message_posted", channel: channel.id, ts: message.ts });
   return ok({ channel: channel.id, ts: message.ts, message: messageEcho(message, team) }, warnings);

@@ -1,5 +1,9 @@
-/** auth.test, users.info, usergroups.users.list, conversations.info, conversations.members. */
-import { fail, type MethodHandler, ok, str } from "./method-context.js";
+/**
+ * auth.test, users.info, usergroups.users.list, conversations.info, conversations.members,
+ * conversations.history.
+ */
+import { messageEcho } from "./message-content.js";
+import { bool, fail, type MethodHandler, ok, str } from "./method-context.js";
 import type { ChannelInput, Json, UserInput } from "./types.js";
 
 function userObject(user: UserInput, teamId: string): Record<string, Json> {
@@ -64,6 +68,33 @@ export const directoryMethods: Record<string, MethodHandler> = {
     const channel = id === undefined ? undefined : ctx.state.channels.get(id);
     if (channel === undefined) return fail("channel_not_found");
     return ok({ channel: channelObject(channel, ctx.now()) });
+  },
+  // Newest first; `oldest`/`latest` are exclusive ts bounds; metadata only with include_all_metadata.
+  "conversations.history": (ctx, req) => {
+    const id = str(req.args.channel);
+    const channel = id === undefined ? undefined : ctx.state.channels.get(id);
+    if (channel === undefined) return fail("channel_not_found");
+    if (channel.botIsMember === false) return fail("not_in_channel");
+    const oldest = Number(str(req.args.oldest) ?? 0);
+    const latest = Number(str(req.args.latest) ?? Number.POSITIVE_INFINITY);
+    const limit = Math.min(Math.max(Number(str(req.args.limit) ?? 100) || 100, 1), 999);
+    const offset = Number(str(req.args.cursor) ?? 0) || 0;
+    const withMetadata = bool(req.args.include_all_metadata);
+    const all = ctx.state
+      .messages(channel.id)
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .reverse();
+    const page = all.slice(offset, offset + limit).map((m) => {
+      const echo = messageEcho(m, ctx.state.team);
+      if (withMetadata && m.metadata !== undefined) echo.metadata = m.metadata;
+      return echo;
+    });
+    const more = offset + limit < all.length;
+    return ok({
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(offset + limit) : "" },
+    });
   },
   "conversations.members": (ctx, req) => {
     const id = str(req.args.channel);

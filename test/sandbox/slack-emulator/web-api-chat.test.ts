@@ -300,3 +300,51 @@ describe("response_url endpoints", () => {
     expect(emulator.responseUrlPosts.map((p) => p.status)).toEqual([200, 200, 200, 400, 200, 404]);
   });
 });
+
+describe("message metadata and conversations.history", () => {
+  it("keeps a post's metadata and shows it in history only when asked, newest first, in pages", async () => {
+    const client = webClientFor(emulator);
+    const metadata = { event_type: "tollgate_card", event_payload: { card: "sha256:abc|prod" } };
+    const first = await client.chat.postMessage({ channel: "C0DEPLOYS1", text: "card", metadata });
+    await client.chat.postMessage({ channel: "C0DEPLOYS1", text: "reply", thread_ts: first.ts as string });
+    const second = await client.chat.postMessage({ channel: "C0DEPLOYS1", text: "later" });
+
+    const plain = await client.conversations.history({ channel: "C0DEPLOYS1" });
+    expect(plain.messages?.map((m) => m.text)).toEqual(["later", "card"]);
+    expect(plain.messages?.[1]?.metadata).toBeUndefined();
+
+    const full = await client.conversations.history({ channel: "C0DEPLOYS1", include_all_metadata: true });
+    expect(full.messages?.[1]?.metadata).toEqual(metadata);
+
+    const page = await client.conversations.history({ channel: "C0DEPLOYS1", limit: 1 });
+    expect(page.messages?.map((m) => m.text)).toEqual(["later"]);
+    expect(page.has_more).toBe(true);
+    const next = await client.conversations.history({
+      channel: "C0DEPLOYS1",
+      limit: 1,
+      cursor: page.response_metadata?.next_cursor as string,
+    });
+    expect(next.messages?.map((m) => m.text)).toEqual(["card"]);
+    expect(next.has_more).toBe(false);
+
+    const since = await client.conversations.history({ channel: "C0DEPLOYS1", oldest: first.ts as string });
+    expect(since.messages?.map((m) => m.ts)).toEqual([second.ts]);
+  });
+
+  it("refuses malformed metadata, and history of a channel the bot is not in", async () => {
+    const client = webClientFor(emulator);
+    await expect(
+      client.chat.postMessage({
+        channel: "C0DEPLOYS1",
+        text: "x",
+        metadata: { event_type: "t" } as unknown as {
+          event_type: string;
+          event_payload: Record<string, string>;
+        },
+      }),
+    ).rejects.toMatchObject({ data: { error: "invalid_metadata_format" } });
+    await expect(client.conversations.history({ channel: "C0PRIVATE1" })).rejects.toMatchObject({
+      data: { error: "not_in_channel" },
+    });
+  });
+});

@@ -6,13 +6,14 @@
  * permanent errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
  */
 import type { Logger } from "../../log.js";
+import { adoptPostedCards, cardMetadata, type HistoryClient } from "./adopt-posted-cards.js";
 import { cardUpdatesFirst, isCardPost, lineOf } from "./outbox-lines.js";
 import { createOutboxProblems } from "./outbox-problems.js";
 import { classifySlackError, type Failure } from "./slack-errors.js";
 import type { OutboxRow, SlackStore } from "./slack-store.js";
 
-/** The two Web API methods the outbox uses, as @slack/web-api's WebClient has them. */
-export interface OutboxClient {
+/** The Web API methods the outbox uses, as @slack/web-api's WebClient has them. */
+export interface OutboxClient extends HistoryClient {
   chat: {
     postMessage(
       args: Record<string, unknown>,
@@ -51,6 +52,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let running = false;
   let scheduled = false;
   let idleWaiters: (() => void)[] = [];
+  let adopting: Promise<unknown> | undefined;
 
   function kick(): void {
     if (!running || scheduled) return;
@@ -62,7 +64,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   }
 
   function tick(): void {
-    if (!running) return;
+    // Nothing is sent until cards posted before a restart have been looked for.
+    if (!running || adopting !== undefined) return;
     clearTimeout(timer);
     const t = now();
     if (t < pausedUntil) {
@@ -152,12 +155,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       await client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
       return done;
     }
-    // A post, or an update whose post died earlier: either way no message exists yet.
+    // A post, or an update whose post died earlier: either way no message exists yet. Its metadata
+    // lets a restart find it if we die before its ts is stored (adopt-posted-cards.ts).
     const posted = await client.chat.postMessage({
       channel: card.channel,
       text,
       blocks,
       unfurl_links: false,
+      metadata: cardMetadata(`${card.digest}|${card.environment}`),
     });
     if (!posted.ts) throw new Error("chat.postMessage answered without ts");
     const ts = posted.ts;
@@ -202,14 +207,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   return {
     start(): void {
       running = true;
-      kick();
+      adopting = adoptPostedCards(store, client, logger, now).finally(() => {
+        adopting = undefined;
+        kick();
+      });
     },
     kick,
     /** Stops sending; rows not sent stay pending in SQLite for the next start. */
     async stop(): Promise<void> {
       running = false;
       clearTimeout(timer);
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([adopting, ...inFlight.values()]);
       notifyIdle();
     },
     /** Resolves when nothing is due or in flight (rows waiting on backoff do not count). */

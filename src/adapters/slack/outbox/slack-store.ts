@@ -177,6 +177,24 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
         if (q.done.run(now, row.id, row.rev).changes === 0) q.toUpdate.run(now, row.id);
       },
     ),
+    /**
+     * Pending posts of cards that have no ts yet, with when they were queued: at start-up, any of
+     * them may have reached Slack just before the last process died (adopt-posted-cards.ts).
+     */
+    unconfirmedPosts(): { row: OutboxRow; card: CardRow; createdAt: number }[] {
+      return (q.pendingPosts.all() as (RawRow & { created_at: number })[]).flatMap((raw) => {
+        const row = toRow(raw);
+        const [digest, environment] = splitKey(row.cardKey);
+        const card = getCard(digest, environment);
+        return card && card.ts === undefined ? [{ row, card, createdAt: raw.created_at }] : [];
+      });
+    },
+    /** The card's post was found in Slack: keep its ts, and send the row's render as an update. */
+    adoptPosted: db.transaction((row: Pick<OutboxRow, "id" | "cardKey">, ts: string, now: number) => {
+      const [digest, environment] = splitKey(row.cardKey);
+      q.setTs.run(ts, now, digest, environment);
+      q.toUpdate.run(now, row.id);
+    }),
     reschedule(id: number, dueAt: number, error: string): void {
       q.reschedule.run(dueAt, error, id);
     },
@@ -239,6 +257,8 @@ function prepare(db: Database.Database) {
           AND o.id = (SELECT MIN(p.id) FROM slack_outbox p
                       WHERE p.card_key = o.card_key AND p.state = 'pending' AND p.kind <> 'thread_reply')))
       ORDER BY o.due_at, o.id LIMIT ?`),
+    pendingPosts: db.prepare(`SELECT ${rowCols}, created_at FROM slack_outbox
+      WHERE state = 'pending' AND kind IN ('post_card', 'update_card') ORDER BY id`),
     nextDue: db.prepare("SELECT MIN(due_at) AS due FROM slack_outbox WHERE state = 'pending' AND due_at > ?"),
     done: db.prepare(
       "UPDATE slack_outbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ? AND rev = ?",

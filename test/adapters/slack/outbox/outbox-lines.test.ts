@@ -41,6 +41,8 @@ function heldSlack() {
         return {};
       },
     },
+    // No earlier process left unconfirmed posts in these tests' Slack.
+    conversations: { history: async () => ({ messages: [] }) },
   };
   const texts = () => calls.map((c) => `${c.args.thread_ts ? "reply" : c.method}:${String(c.args.text)}`);
   return { client, calls, texts };

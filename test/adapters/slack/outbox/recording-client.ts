@@ -14,6 +14,8 @@ export function recordingClient() {
         return {};
       },
     },
+    // No earlier process left unconfirmed posts in these tests' Slack.
+    conversations: { history: async () => ({ messages: [] }) },
   };
   return { client, calls };
 }
