@@ -1,6 +1,6 @@
 /**
- * Keeps cards true. A change only marks its artifact (or one card) dirty in memory — O(1), no SQL,
- * no timer reset — because it runs inside the request that caused it. The card renders once the
+ * Keeps cards true. A change only marks its artifact (or one card) dirty in memory
+ * (dirty-cards.ts) because it runs inside the request that caused it. The card renders once the
  * changes have been quiet for `quietMs` (or `maxWaitMs` after the first one, so a steady stream
  * still shows progress); which cards an artifact has, and what they show, is looked up then, once
  * per coalesced render. A render whose hash matches the last one is dropped; otherwise it goes to
@@ -25,6 +25,7 @@ import type { CardModel } from "../views/card-model.js";
 import { renderReadinessCard } from "../views/readiness-card.js";
 import { type CardClockOptions, createCardClock } from "./card-clock.js";
 import { cardEnvironments, dependentEnvironments } from "./card-targets.js";
+import { createDirtyCards } from "./dirty-cards.js";
 import { createRenderBudget, type RenderBudgetOptions, SLACK_RENDER_BUDGET } from "./render-budget.js";
 import type { SlackStore } from "./slack-store.js";
 
@@ -48,19 +49,6 @@ export interface CardServiceOptions {
   reevaluate?: Pick<CardClockOptions, "intervalMs" | "limit" | "batch">;
 }
 
-/** One artifact's pending render: every card of it (`all`), or only some environments. */
-interface Dirty {
-  digest: string;
-  all: boolean;
-  environments: Set<string>;
-  firstAt: number;
-  lastAt: number;
-  timer?: NodeJS.Timeout;
-}
-
-/** Coalesced renders per event-loop turn (each is a readiness evaluation, ~1 ms). */
-const RENDERS_PER_TURN = 8;
-
 export type CardService = ReturnType<typeof createCardService>;
 
 export function createCardService(options: CardServiceOptions) {
@@ -69,65 +57,20 @@ export function createCardService(options: CardServiceOptions) {
   const quietMs = options.quietMs ?? 2000;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const fanout = options.environmentFanout ?? 200;
-  const dirty = new Map<string, Dirty>();
   const budget = createRenderBudget(options.renderBudget ?? SLACK_RENDER_BUDGET, now);
-
-  /** O(1): the request path pays for a map entry; the timer is set once and re-armed lazily. */
-  function mark(digest: string, environment?: string): void {
-    const t = now();
-    let entry = dirty.get(digest);
-    if (!entry) {
-      entry = { digest, all: false, environments: new Set(), firstAt: t, lastAt: t };
-      dirty.set(digest, entry);
-      arm(entry, quietMs);
-    }
-    entry.lastAt = t;
-    if (environment === undefined) entry.all = true;
-    else entry.environments.add(environment);
-  }
-
-  function arm(entry: Dirty, ms: number): void {
-    entry.timer = setTimeout(() => fire(entry), Math.max(0, ms));
-  }
-
-  function fire(entry: Dirty): void {
-    if (dirty.get(entry.digest) !== entry) return;
-    const wait = Math.min(entry.lastAt + quietMs, entry.firstAt + maxWaitMs) - now();
-    if (wait > 0) arm(entry, wait);
-    else enqueueFlush(entry.digest);
-  }
-
-  // NOTE: many marks can come due in one timer phase (a burst, the start-up reconcile); rendering
-  // them all there would hold every request behind them, so they render a few per turn.
-  const ready = new Set<string>();
-  let draining = false;
-  function enqueueFlush(digest: string): void {
-    ready.add(digest);
-    if (draining) return;
-    draining = true;
-    setImmediate(drainReady);
-  }
-
-  function drainReady(): void {
-    let n = 0;
-    for (const digest of ready) {
-      if (!budget.take()) break;
-      ready.delete(digest);
-      flushDigest(digest);
-      if (++n >= RENDERS_PER_TURN) break;
-    }
-    const wait = ready.size === 0 ? undefined : budget.waitMs();
-    if (wait === undefined) draining = false;
-    else if (wait === 0) setImmediate(drainReady);
-    else setTimeout(drainReady, wait).unref();
-  }
+  const dirty = createDirtyCards({
+    now,
+    quietMs,
+    maxWaitMs,
+    budget,
+    render: (digest) => flushDigest(digest),
+  });
+  const mark = dirty.mark;
 
   /** Renders every card an artifact's pending changes touch. */
   function flushDigest(digest: string): void {
-    const entry = dirty.get(digest);
+    const entry = dirty.take(digest);
     if (!entry) return;
-    clearTimeout(entry.timer);
-    dirty.delete(digest);
     try {
       const environments = entry.all ? targetsOf(digest, entry.environments) : entry.environments;
       for (const environment of environments) render(digest, environment);
@@ -177,14 +120,7 @@ export function createCardService(options: CardServiceOptions) {
   }
 
   function renderMarked(digest: string, environment: string): boolean {
-    const entry = dirty.get(digest);
-    if (entry && !entry.all) {
-      entry.environments.delete(environment);
-      if (entry.environments.size === 0) {
-        clearTimeout(entry.timer);
-        dirty.delete(digest);
-      }
-    }
+    dirty.consume(digest, environment);
     return render(digest, environment);
   }
 
@@ -193,10 +129,7 @@ export function createCardService(options: CardServiceOptions) {
     facts,
     logger,
     render: (digest, environment, model) => void render(digest, environment, model),
-    isDirty: (digest, environment) => {
-      const entry = dirty.get(digest);
-      return entry !== undefined && (entry.all || entry.environments.has(environment));
-    },
+    isDirty: dirty.has,
     ...options.reevaluate,
   });
 
@@ -267,17 +200,13 @@ export function createCardService(options: CardServiceOptions) {
     reevaluate: clock.sweep,
     /** Renders every dirty card now (shutdown drain, tests); resolves once the renders are stored. */
     flushAll(): Promise<void> {
-      for (const digest of [...dirty.keys()]) flushDigest(digest);
+      for (const digest of dirty.digests()) flushDigest(digest);
       return store.settled();
     },
     /** Forgets dirty cards without rendering (a stop without draining). */
-    cancelAll(): void {
-      for (const entry of dirty.values()) clearTimeout(entry.timer);
-      dirty.clear();
-      ready.clear();
-    },
+    cancelAll: dirty.clear,
     /** Artifacts waiting for their coalesced render, plus renders not yet stored. */
-    dirtyCount: () => dirty.size + store.pendingWrites(),
+    dirtyCount: () => dirty.size() + store.pendingWrites(),
     threadPoster,
   };
 }
