@@ -10,6 +10,7 @@ import {
   startSlackEmulator,
   webClientFor,
 } from "../../helpers/slack.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 const FIXTURES = new URL("../../../../shared/fixtures/slack/", import.meta.url);
 const fixture = (name: string): Record<string, unknown> =>
@@ -19,14 +20,6 @@ const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const alice = { id: "U0ALICE001", name: "alice" };
 const deploys = { id: "C0DEPLOYS1", name: "deploys" };
 const plain = (text: string) => ({ type: "plain_text" as const, text });
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("v0 signature", () => {
   const vector = fixture("signing-test-vector.json") as Record<string, string>;

@@ -13,6 +13,7 @@ import { createSlackStore } from "../../../../src/adapters/slack/outbox/slack-st
 import { outboxClientOf } from "../../../../src/adapters/slack/slack-module.js";
 import { type SlackEmulator, startSlackEmulator, webClientFor } from "../../../helpers/slack.js";
 import { createTestDb, type TestDb } from "../../../helpers/test-db.js";
+import { waitFor } from "../../../helpers/wait-for.js";
 
 const logger = createLogger({ level: "silent", secrets: [] });
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -25,14 +26,6 @@ function render(text: string) {
     hash: text,
     message: { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] },
   };
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe("cards posted just before a crash", () => {
@@ -92,25 +85,25 @@ describe("cards posted just before a crash", () => {
     expect(emulator.callsTo("chat.update").length).toBeGreaterThan(0);
   });
 
-  it("posts a queued card that never reached Slack, once", async () => {
+  /** A start-up with one card's post queued by an earlier process: runs the outbox until it is sent. */
+  async function startWithQueuedPost(): Promise<void> {
     const store = createSlackStore(t.db);
     await store.write(() => store.enqueueRender(render("v1"), Date.now()));
     const worker = createOutboxWorker({ store, client: slack, logger });
     worker.start();
     await waitFor(() => store.pendingCount() === 0);
     await worker.stop();
+  }
+
+  it("posts a queued card that never reached Slack, once", async () => {
+    await startWithQueuedPost();
     expect(emulator.callsTo("conversations.history")).toHaveLength(1);
     expect(cardMessages().map((m) => m.text)).toEqual(["v1"]);
   });
 
   it("still posts when Slack will not show the history (no history scope)", async () => {
     emulator.fail("conversations.history", "missing_scope");
-    const store = createSlackStore(t.db);
-    await store.write(() => store.enqueueRender(render("v1"), Date.now()));
-    const worker = createOutboxWorker({ store, client: slack, logger });
-    worker.start();
-    await waitFor(() => store.pendingCount() === 0);
-    await worker.stop();
+    await startWithQueuedPost();
     expect(cardMessages().map((m) => m.text)).toEqual(["v1"]);
   });
 

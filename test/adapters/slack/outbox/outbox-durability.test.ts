@@ -8,6 +8,7 @@ import { createLogger } from "../../../../src/adapters/log.js";
 import { createOutboxWorker } from "../../../../src/adapters/slack/outbox/outbox-worker.js";
 import { createSlackStore } from "../../../../src/adapters/slack/outbox/slack-store.js";
 import { createTestDb, type TestDb } from "../../../helpers/test-db.js";
+import { waitFor } from "../../../helpers/wait-for.js";
 import { recordingClient } from "./recording-client.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,11 +105,3 @@ describe("outbox durability with an asynchronous WAL barrier", () => {
     expect(store.pendingCount()).toBe(3);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}

@@ -14,6 +14,7 @@ import {
 import { createSlackStore, type SlackStore } from "../../../../src/adapters/slack/outbox/slack-store.js";
 import { createSlackWriter } from "../../../../src/adapters/slack/outbox/slack-writer.js";
 import { createTestDb, type TestDb } from "../../../helpers/test-db.js";
+import { waitFor } from "../../../helpers/wait-for.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const logger = createLogger({ level: "silent", secrets: [] });
@@ -50,14 +51,6 @@ function heldSlack() {
 
 function render(digest: string, text: string) {
   return { digest, environment: "prod", channel: "C0PROD", hash: text, message: { text, blocks: [] } };
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(5);
-  }
 }
 
 /** A card already in Slack: posted, its ts stored, nothing pending. */
