@@ -33,7 +33,7 @@ const MAX_PAGES = 10;
 /** Slack's clock and ours may disagree a little: look a minute further back than the queue time. */
 const CLOCK_SLACK_S = 60;
 
-/** Adopts every unconfirmed post found in Slack; answers how many. Never throws. */
+/** Adopts every unconfirmed post found in Slack; answers how many. Slack's refusals only warn. */
 export async function adoptPostedCards(
   store: SlackStore,
   client: HistoryClient,

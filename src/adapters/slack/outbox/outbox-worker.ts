@@ -207,10 +207,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   return {
     start(): void {
       running = true;
-      adopting = adoptPostedCards(store, client, logger, now).finally(() => {
-        adopting = undefined;
-        kick();
-      });
+      adopting = adoptPostedCards(store, client, logger, now)
+        .catch((error: unknown) =>
+          logger.error({ err: error }, "looking for cards posted before the restart failed"),
+        )
+        .finally(() => {
+          adopting = undefined;
+          kick();
+        });
     },
     kick,
     /** Stops sending; rows not sent stay pending in SQLite for the next start. */
