@@ -42,7 +42,9 @@ export async function adoptPostedCards(
 ): Promise<number> {
   const byChannel = new Map<string, ReturnType<SlackStore["unconfirmedPosts"]>>();
   for (const post of store.unconfirmedPosts()) {
-    byChannel.set(post.card.channel, [...(byChannel.get(post.card.channel) ?? []), post]);
+    const posts = byChannel.get(post.card.channel);
+    if (posts) posts.push(post);
+    else byChannel.set(post.card.channel, [post]);
   }
   let adopted = 0;
   for (const [channel, posts] of byChannel) {
