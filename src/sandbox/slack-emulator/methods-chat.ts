@@ -24,6 +24,8 @@ const postMessage: MethodHandler = (ctx, req) => {
   const content = readContent(req);
   if (isReply(content)) return content;
   if (!hasContent(content)) return fail("no_text");
+  if (req.args.metadata !== undefined && !isMetadata(req.args.metadata))
+    return fail("invalid_metadata_format");
   const threadTs = str(req.args.thread_ts);
   const warnings = [...content.warnings];
   if (threadTs !== undefined && state.findMessage(channel.id, threadTs) === undefined) {
@@ -43,10 +45,8 @@ const postMessage: MethodHandler = (ctx, req) => {
     ...(content.attachments === undefined ? {} : { attachments: content.attachments }),
     ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
     ...(threadTs !== undefined && bool(req.args.reply_broadcast) ? { reply_broadcast: true } : {}),
-    ...(isMetadata(req.args.metadata) ? { metadata: req.args.metadata } : {}),
+    ...(req.args.metadata === undefined ? {} : { metadata: req.args.metadata }),
   };
-  if (req.args.metadata !== undefined && !isMetadata(req.args.metadata))
-    return fail("invalid_metadata_format");
   state.addMessage(message);
   ctx.emit({ kind: "message_posted", channel: channel.id, ts: message.ts });
   return ok({ channel: channel.id, ts: message.ts, message: messageEcho(message, team) }, warnings);

@@ -10,7 +10,7 @@ import { adoptPostedCards, cardMetadata, type HistoryClient } from "./adopt-post
 import { cardUpdatesFirst, isCardPost, lineOf } from "./outbox-lines.js";
 import { createOutboxProblems } from "./outbox-problems.js";
 import { classifySlackError, type Failure } from "./slack-errors.js";
-import type { OutboxRow, SlackStore } from "./slack-store.js";
+import { cardKey, type OutboxRow, type SlackStore } from "./slack-store.js";
 
 /** The Web API methods the outbox uses, as @slack/web-api's WebClient has them. */
 export interface OutboxClient extends HistoryClient {
@@ -162,7 +162,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       text,
       blocks,
       unfurl_links: false,
-      metadata: cardMetadata(`${card.digest}|${card.environment}`),
+      metadata: cardMetadata(cardKey(card.digest, card.environment)),
     });
     if (!posted.ts) throw new Error("chat.postMessage answered without ts");
     const ts = posted.ts;

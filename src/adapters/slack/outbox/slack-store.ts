@@ -126,7 +126,6 @@ export function createSlackStore(db: Database.Database, options: { barrier?: Bar
   return {
     write: writer.write,
     commitNow: writer.commitNow,
-    durable: writer.durable,
     commitMark: writer.commitMark,
     durableThrough: writer.durableThrough,
     pendingWrites: writer.pending,

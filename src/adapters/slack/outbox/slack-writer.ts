@@ -7,8 +7,8 @@
  * resolves only once the barrier has synced it; without one it commits at the connection's level.
  *
  * NOTE: callers act on a write only after its promise resolves, which is what keeps the outbox
- * exactly-once across a power cut: a pending row is on disk before the worker may send it
- * (`durable()`), and a posted card's ts is on disk before its line sends the next update.
+ * exactly-once across a power cut: a new card's row is on disk before the worker posts it
+ * (`durableThrough`), and a posted card's ts is on disk before its line sends the next update.
  */
 import type Database from "better-sqlite3";
 import { relaxedCommits } from "../../sqlite/wal-sync.js";
@@ -126,8 +126,6 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
       // Inside someone's transaction the batch would join it: the scheduled flush commits it instead.
       if (!db.inTransaction) flush();
     },
-    /** Resolves once every commit made so far is durable (rows visible now are safe to act on). */
-    durable: (): Promise<void> => durableThrough(committed),
     /**
      * Marks what is visible now: rows read after this call were committed by batch `mark` or
      * earlier, so `durableThrough(mark)` — often already true — makes them safe to act on.
