@@ -29,7 +29,7 @@ export function tollgateEnv(dbPath: string, secret: string, slackPort: number): 
 export async function startProcess(
   which: "bare-server" | "tollgate" | "slack-api",
   env: Record<string, string>,
-): Promise<{ port: number; stop(): Promise<void> }> {
+): Promise<{ port: number; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const args =
     which === "tollgate"
@@ -48,6 +48,7 @@ export async function startProcess(
   });
   return {
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -57,10 +58,20 @@ export async function startProcess(
   };
 }
 
-/** BENCH_CPU_PROFILE_DIR=<dir>: each bench process writes a V8 `<name>.cpuprofile` there when it stops. */
+/**
+ * BENCH_CPU_PROFILE_DIR=<dir>: each bench process writes V8 `.cpuprofile` files into `<dir>/<name>/`
+ * when it stops, one per thread (a fixed file name would let the worker threads overwrite the main
+ * thread's profile).
+ */
 export function profileFlags(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROFILE_DIR;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return dir
+    ? [
+        "--cpu-prof",
+        `--cpu-prof-dir=${join(dir, name)}`,
+        `--cpu-prof-interval=${process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 1000}`,
+      ]
+    : [];
 }
 
 /** What one durable commit costs on this disk right now: the floor under any p99. */

@@ -16,6 +16,7 @@ import Database from "better-sqlite3";
 import { signV1 } from "../src/adapters/http/v1-signature.js";
 import { fsyncLatency, startProcess, tollgateEnv } from "./bench-processes.js";
 import { type LoadRequest, type LoadResult, type LoadSample, runLoad, summarise } from "./load.js";
+import { ownCpuMs, probe, processCpuMs } from "./observe.js";
 import { benchCommit, benchDigest, PREFILL_ARTIFACTS, prefill } from "./prefill.js";
 
 const SECRET = "bench-secret-0123456789abcdef";
@@ -44,19 +45,26 @@ export async function run(): Promise<void> {
     full: await startProcess("tollgate", tollgateEnv(fullDb, SECRET, slack.port)),
   };
   const samples: Record<keyof typeof servers, LoadSample[]> = { ceiling: [], empty: [], full: [] };
+  const cpu = { ceiling: new CpuTally(), empty: new CpuTally(), full: new CpuTally() };
+  const healthz: Record<"empty" | "full", number[]> = { empty: [], full: [] };
   const bodies = signedBodies(Math.floor(Date.now() / 1000));
   try {
     for (let slice = 0; slice < SLICES; slice++) {
       for (const target of ["ceiling", "empty", "full"] as const) {
-        samples[target].push(
-          await runLoad({
-            port: servers[target].port,
-            connections: CONNECTIONS,
-            durationMs: (seconds * 1000) / SLICES,
-            warmupMs: 300,
-            next: nextRequest(bodies, `${target}-${slice}`),
-          }),
-        );
+        const server = servers[target];
+        // Tollgate's event loop under the load: how long a /healthz probe waits for an answer.
+        const watch = target === "ceiling" ? undefined : probe(server.port, "/healthz", 10);
+        const sample = await runLoad({
+          port: server.port,
+          connections: CONNECTIONS,
+          durationMs: (seconds * 1000) / SLICES,
+          warmupMs: 300,
+          next: nextRequest(bodies, `${target}-${slice}`),
+          window: cpu[target].window(server.pid),
+        });
+        samples[target].push(sample);
+        cpu[target].requests += sample.latencies.length;
+        if (watch && target !== "ceiling") healthz[target].push(...(await watch.stop()));
       }
     }
   } finally {
@@ -79,6 +87,49 @@ export async function run(): Promise<void> {
   say(`ratio tollgate/ceiling: ${ratio.toFixed(2)} (target ≥ 0.50) ${ratio >= 0.5 ? "ok" : "MISSED"}`);
   say(`p99: ${p99.toFixed(1)} ms (target < 25 ms) ${p99 < 25 ? "ok" : "MISSED"}`);
   say(`ratio 1M rows/empty: ${scale.toFixed(2)} (target ≥ 0.80) ${scale >= 0.8 ? "ok" : "MISSED"}`);
+  say(
+    `/healthz every 10 ms during the load: empty p99 ${quantile(healthz.empty, 0.99)} ms, max ${quantile(healthz.empty, 1)} ms; 1M rows p99 ${quantile(healthz.full, 0.99)} ms, max ${quantile(healthz.full, 1)} ms`,
+  );
+  // Where the two cores go: the ratio is bounded by server + load generator CPU per request.
+  say(
+    `CPU per request, µs (server, every thread / load generator): ceiling ${cpu.ceiling} · tollgate empty ${cpu.empty} · tollgate 1M rows ${cpu.full}`,
+  );
+}
+
+/** CPU spent in the measured windows, by the server process and by this (load-generating) one. */
+class CpuTally {
+  server = 0;
+  loadgen = 0;
+  requests = 0;
+  private known = true;
+
+  window(pid: number | undefined): { start(): void; end(): void } {
+    let server: number | undefined;
+    let loadgen = 0;
+    return {
+      start: () => {
+        server = processCpuMs(pid);
+        loadgen = ownCpuMs();
+      },
+      end: () => {
+        const now = processCpuMs(pid);
+        if (server === undefined || now === undefined) this.known = false;
+        else this.server += now - server;
+        this.loadgen += ownCpuMs() - loadgen;
+      },
+    };
+  }
+
+  toString(): string {
+    const per = (ms: number) => ((ms * 1000) / Math.max(1, this.requests)).toFixed(0);
+    return `${this.known ? per(this.server) : "?"} / ${per(this.loadgen)}`;
+  }
+}
+
+function quantile(values: number[], q: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return at === undefined ? "?" : at.toFixed(1);
 }
 
 /** A fast figure that loses data is no figure: every 202 must be a stored row. */

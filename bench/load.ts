@@ -52,11 +52,17 @@ export async function runLoad(options: {
   durationMs: number;
   warmupMs?: number;
   next: (n: number) => LoadRequest;
+  /** Called when the measured window (after the warm-up) starts and when it ends. */
+  window?: { start(): void; end(): void };
 }): Promise<LoadSample> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   let n = 0;
   const warmupEnd = performance.now() + (options.warmupMs ?? 0);
   const end = warmupEnd + options.durationMs;
+  if (options.window) {
+    setTimeout(options.window.start, options.warmupMs ?? 0);
+    setTimeout(options.window.end, (options.warmupMs ?? 0) + options.durationMs);
+  }
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let errors = 0;
