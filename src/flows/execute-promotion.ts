@@ -122,6 +122,9 @@ export function createPromotionExecutor(
     let total = 0;
     do {
       again = false;
+      // NOTE: polled every second: an idle poll only reads, so it never waits for (or holds) the
+      // write lock while evidence is being written.
+      if (!deps.outbox.hasDue(deps.clock.now())) break;
       // A lease lost in a power cut only means the hand-off is sent again, deduplicated by its
       // delivery id; what must be on disk first is the approval that queued it.
       const items = deps.tx.relaxed(() => deps.outbox.claimDue(deps.clock.now(), batch, leaseMs));

@@ -60,6 +60,8 @@ export interface DeployHookOutbox {
    * process sending the same item at once. Due items whose promotion moved on are `cancelled`.
    */
   claimDue(now: Date, limit: number, leaseMs: number): OutboxItem[];
+  /** Whether `claimDue` would find anything to claim or cancel now: a read, no write lock. */
+  hasDue(now: Date): boolean;
   markHandedOff(promotionId: string, at: Date): boolean;
   reschedule(promotionId: string, nextAttemptAt: Date, error: string): void;
   markDead(promotionId: string, error: string): void;

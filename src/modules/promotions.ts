@@ -138,7 +138,7 @@ function build(
     outbox: createDeployHookOutboxStore(db),
     triggers: createRollbackTriggerStore(db),
     audit: createAuditStore(db),
-    tx: createTransactor(db, ctx.stores.barrier),
+    tx: createTransactor(db, ctx.stores.barrier, ctx.stores.writeTurns),
     groups,
     clock: ctx.clock,
     thread,

@@ -70,6 +70,7 @@ export function slackAppModule(options: SlackAppModuleOptions): AppModule {
         reconcile: options.reconcile,
         // Card and outbox writes are synced off the event loop, sharing intake's syncs.
         barrier: stores.barrier ?? createWalSync(db),
+        writeTurns: stores.writeTurns,
       });
       slack.registerCommands(options.commands(slack, ctx, readiness));
       options.listeners?.(slack, ctx, readiness);

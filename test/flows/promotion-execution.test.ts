@@ -53,6 +53,20 @@ describe("executing approved promotions", () => {
     expect(h.app.context.db.prepare("SELECT count(*) AS n FROM deploy_hook_outbox").get()).toEqual({ n: 1 });
   });
 
+  it("polls for due hand-offs without taking the write lock when nothing is due", async () => {
+    h = await startPromotionHarness();
+    // Another writer (the intake thread, a CLI) holds SQLite's write lock for as long as this poll runs.
+    const other = openDatabase(h.dbPath);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      // Taking the lock it would wait out busy_timeout and fail with SQLITE_BUSY.
+      await expect(h.promotions.runtime().executor.tick()).resolves.toBe(0);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+  });
+
   it("hands off exactly once when the deploy hook is down for a minute, then back", async () => {
     h = await startPromotionHarness();
     h.deployer.status = 503;

@@ -18,6 +18,7 @@ import type {
   ReadinessService,
 } from "../../flows/ports.js";
 import type { Logger } from "../log.js";
+import type { WriteTurns } from "../sqlite/write-turns.js";
 import { type BotIdentity, createOutboxClient, createSlackApp, type WebClient } from "./bolt-app.js";
 import { type CardPromotionSource, createCardFacts } from "./card-facts.js";
 import { registerAppHome } from "./listeners/app-home.js";
@@ -60,6 +61,8 @@ export interface SlackModuleDeps {
    * synchronous=NORMAL and are acted on only once it returned. Without one they commit as opened.
    */
   barrier?: (() => Promise<void>) | undefined;
+  /** Turns at the write lock shared with the intake writer thread (sqlite/write-turns.ts). */
+  writeTurns?: WriteTurns | undefined;
   /** Start-up re-render: what changed within `windowMs` (default 15 min), and the `cards` most recent cards (500). */
   reconcile?: { windowMs?: number; cards?: number } | undefined;
 }
@@ -87,7 +90,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
   const identity: BotIdentity = {};
   const slack = createSlackApp({ config: deps.config, logger, identity });
   const client = createOutboxClient(deps.config, logger, deps.outbox?.timeoutMs);
-  const store = createSlackStore(deps.db, { barrier: deps.barrier });
+  const store = createSlackStore(deps.db, { barrier: deps.barrier, turns: deps.writeTurns });
   const worker = createOutboxWorker({
     store,
     client: outboxClientOf(client),

@@ -45,6 +45,9 @@ export function createDeployHookOutboxStore(db: Db): DeployHookOutbox {
   const due = db.prepare(`SELECT o.* FROM deploy_hook_outbox o JOIN promotions p ON p.id = o.promotion_id
     WHERE o.state IN ('pending', 'in_flight') AND o.next_attempt_at <= ? AND p.state = 'approved'
     ORDER BY o.next_attempt_at LIMIT ?`);
+  const anyDue = db.prepare(
+    "SELECT 1 FROM deploy_hook_outbox WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ? LIMIT 1",
+  );
   const cancel = db.prepare(`UPDATE deploy_hook_outbox SET state = 'cancelled',
     last_error = 'promotion is ' || (SELECT p.state FROM promotions p WHERE p.id = promotion_id)
     WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?
@@ -75,6 +78,7 @@ export function createDeployHookOutboxStore(db: Db): DeployHookOutbox {
     },
     claimDue: (now, limit, leaseMs) =>
       db.inTransaction ? claimDue(now, limit, leaseMs) : claimDue.immediate(now, limit, leaseMs),
+    hasDue: (now) => anyDue.get(now.getTime()) !== undefined,
     markHandedOff: (promotionId, at) => handedOff.run(at.getTime(), promotionId).changes === 1,
     reschedule(promotionId, nextAttemptAt, error) {
       reschedule.run(nextAttemptAt.getTime(), error.slice(0, 500), promotionId);

@@ -14,6 +14,7 @@
  */
 import type { Db } from "./open-database.js";
 import { relaxedCommits, type WalSync } from "./wal-sync.js";
+import type { WriteTurns } from "./write-turns.js";
 
 interface Job<C> {
   work: (context: C) => unknown;
@@ -33,13 +34,16 @@ export interface GroupCommitOptions {
   onCommit?: ((requests: number, seconds: number) => void) | undefined;
   /** Makes the commits before it durable; see the file comment. */
   barrier?: WalSync | undefined;
+  /** Taken around each commit on the intake writer thread, so the event loop never sleeps on the lock (write-turns.ts). */
+  turns?: WriteTurns | undefined;
 }
 
 /** Batches in flight to the disk: one syncing, one committed behind it. */
 const PIPELINE_DEPTH = 2;
 
 export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOptions = {}): GroupCommit<C> {
-  const { onCommit, barrier } = options;
+  const { onCommit, barrier, turns } = options;
+  const busyTimeoutMs = db.pragma("busy_timeout", { simple: true }) as number;
   let queue: Job<C>[] = [];
   let scheduled = false;
   /** Batches committed and waiting for their sync; at most PIPELINE_DEPTH (see commit). */
@@ -66,7 +70,14 @@ export function createGroupCommit<C>(db: Db, context: C, options: GroupCommitOpt
   const relaxed = barrier ? relaxedCommits(db) : <T>(work: () => T): T => work();
 
   function run(jobs: Job<C>[]): Outcome[] {
-    return relaxed(() => all.immediate(jobs));
+    if (turns === undefined) return relaxed(() => all.immediate(jobs));
+    // Not granted in time: go ahead, SQLite's busy handler arbitrates as it would without turns.
+    const granted = turns.takeBlocking(busyTimeoutMs);
+    try {
+      return relaxed(() => all.immediate(jobs));
+    } finally {
+      if (granted) turns.release();
+    }
   }
 
   function flushScheduled(): void {

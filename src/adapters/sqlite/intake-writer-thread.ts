@@ -8,17 +8,22 @@ import { BACKSTOP_PAGES } from "./background-checkpoint.js";
 import type { FromWriter, ToWriter, WriterOutcome } from "./intake-writer-protocol.js";
 import { openDatabase } from "./open-database.js";
 import { createStores } from "./stores.js";
+import { writeTurnsOn } from "./write-turns.js";
 
 const port = parentPort;
 if (port === null) throw new Error("intake-writer-thread.js runs as a worker thread");
 
-const db = openDatabase((workerData as { path: string }).path);
+const { path, turns } = workerData as { path: string; turns: SharedArrayBuffer };
+const db = openDatabase(path);
 // The background checkpointer keeps the WAL short; this connection's own checkpoint is a backstop.
 db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 let outcomes: WriterOutcome[] = [];
 let commits: [number, number][] = [];
 let scheduled = false;
-const stores = createStores(db, { onCommit: (requests, seconds) => commits.push([requests, seconds]) });
+const stores = createStores(db, {
+  onCommit: (requests, seconds) => commits.push([requests, seconds]),
+  writeTurns: writeTurnsOn(turns, "thread"),
+});
 
 function send(outcome: WriterOutcome): void {
   outcomes.push(outcome);

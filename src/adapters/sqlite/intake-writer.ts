@@ -21,6 +21,7 @@ import type {
   WriterJob,
   WriterOutcome,
 } from "./intake-writer-protocol.js";
+import { createWriteTurns, type WriteTurns } from "./write-turns.js";
 
 export interface IntakeWriter {
   recordEvidence(request: EvidenceRequest, receivedAt: Date): Promise<EvidenceRecorded>;
@@ -28,6 +29,8 @@ export interface IntakeWriter {
   drain(): Promise<void>;
   /** Drains, then closes the thread's connection and ends the thread. */
   close(): Promise<void>;
+  /** The event loop's side of the turns the thread takes at the write lock (write-turns.ts). */
+  readonly turns: WriteTurns;
 }
 
 export interface IntakeWriterOptions {
@@ -46,7 +49,8 @@ interface Pending {
 export function startIntakeWriter(path: string, options: IntakeWriterOptions): IntakeWriter | undefined {
   const entry = threadEntry();
   if (entry === undefined) return undefined;
-  const worker = new Worker(entry, { workerData: { path } });
+  const turns = createWriteTurns();
+  const worker = new Worker(entry, { workerData: { path, turns: turns.buffer } });
   worker.unref();
   const pending = new Map<number, Pending>();
   let queue: WriterJob[] = [];
@@ -75,6 +79,8 @@ export function startIntakeWriter(path: string, options: IntakeWriterOptions): I
   function stopped(error: unknown): void {
     if (dead) return;
     dead = true;
+    // A thread that died holding its turn released SQLite's lock with its connection.
+    turns.reset();
     options.onFailure?.(error);
     const unsent = queue;
     queue = [];
@@ -112,6 +118,7 @@ export function startIntakeWriter(path: string, options: IntakeWriterOptions): I
   }
 
   return {
+    turns,
     recordEvidence(request, receivedAt) {
       if (dead) return options.fallback(request, receivedAt);
       return new Promise<EvidenceRecorded>((resolve, reject) => {

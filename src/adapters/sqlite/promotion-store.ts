@@ -5,6 +5,7 @@ import { isPromotionState, type Promotion } from "../../domain/promotion.js";
 import type { PromotionRepository, Transactor } from "../../flows/promotion-ports.js";
 import type { Db } from "./open-database.js";
 import { relaxedCommits, type WalSync } from "./wal-sync.js";
+import type { WriteTurns } from "./write-turns.js";
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -57,11 +58,22 @@ function toPromotion(row: PromotionRow): Promotion {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
-export function createTransactor(db: Db, barrier?: WalSync): Transactor {
+/** `turns`: taken before the write lock while evidence is written on a thread (write-turns.ts). */
+export function createTransactor(db: Db, barrier?: WalSync, turns?: WriteTurns): Transactor {
+  const busyTimeoutMs = db.pragma("busy_timeout", { simple: true }) as number;
+  const outermost = <T>(work: () => T): T => {
+    if (turns === undefined) return db.transaction(work).immediate();
+    // Waits exactly as long as the thread's commit; not granted in time, SQLite's lock decides.
+    const granted = turns.takeBlocking(busyTimeoutMs);
+    try {
+      return db.transaction(work).immediate();
+    } finally {
+      if (granted) turns.release();
+    }
+  };
   // NOTE: nested calls become savepoints (better-sqlite3), so a flow may wrap a store call
   // that opens its own transaction; the outermost one takes the write lock up front.
-  const immediate = <T>(work: () => T): T =>
-    db.inTransaction ? db.transaction(work)() : db.transaction(work).immediate();
+  const immediate = <T>(work: () => T): T => (db.inTransaction ? db.transaction(work)() : outermost(work));
   const relax = relaxedCommits(db);
   return {
     immediate,

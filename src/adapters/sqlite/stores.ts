@@ -21,6 +21,7 @@ import { newId } from "./new-id.js";
 import type { Db } from "./open-database.js";
 import { createSnapshotStore, type SnapshotStore } from "./snapshot-store.js";
 import { createWalSync, type WalSync } from "./wal-sync.js";
+import type { WriteTurns } from "./write-turns.js";
 
 export interface Stores {
   artifacts: ArtifactStore;
@@ -32,6 +33,12 @@ export interface Stores {
   intake: IntakeStore & { drain(): Promise<void>; close(): Promise<void> };
   /** The WAL sync barrier intake uses, shared so other relaxed writers (Slack outbox) join its syncs. */
   barrier?: WalSync | undefined;
+  /**
+   * Present while evidence is written on the intake writer thread: the event loop's batched writers
+   * (the Slack outbox) take a turn before they commit instead of sleeping in SQLite's busy handler
+   * (write-turns.ts).
+   */
+  writeTurns?: WriteTurns | undefined;
 }
 
 export interface StoreOptions {
@@ -47,6 +54,8 @@ export interface StoreOptions {
    * given the in-process way as its fallback; none when it answers undefined.
    */
   evidenceWriter?: (inProcess: IntakeStore["recordEvidence"]) => IntakeWriter | undefined;
+  /** On the intake writer thread: the turns its group commit takes at the write lock. */
+  writeTurns?: WriteTurns | undefined;
 }
 
 export function createStores(db: Db, options: StoreOptions = {}): Stores {
@@ -69,7 +78,7 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     appendAudit: (entry, at) => void audit.append(entry, at),
   };
   const barrier = options.barrier === false ? undefined : (options.barrier ?? createWalSync(db));
-  const group = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier });
+  const group = createGroupCommit(db, tx, { onCommit: options.onCommit, barrier, turns: options.writeTurns });
   const inProcess = (request: EvidenceRequest, receivedAt: Date) =>
     group.commit((t) => evidenceTransaction(t, request, receivedAt));
   // A thread needs a database file it can open too, and the barrier that makes its 202s durable.
@@ -82,5 +91,8 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     },
     close: async () => writer?.close(),
   };
-  return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier };
+  return {
+    ...{ artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier },
+    writeTurns: writer?.turns,
+  };
 }

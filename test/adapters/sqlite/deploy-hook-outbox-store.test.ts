@@ -67,6 +67,15 @@ describe("deploy-hook outbox store", () => {
     expect(outbox.get(moved.id)?.state).toBe("cancelled");
   });
 
+  it("says whether a claim would find anything: a pending row once due, an in-flight one once its lease ends", () => {
+    expect(outbox.hasDue(later(1))).toBe(false);
+    approvedWithHook("a");
+    expect(outbox.hasDue(T0)).toBe(true);
+    expect(outbox.claimDue(later(1), 10, 30_000)).toHaveLength(1);
+    expect(outbox.hasDue(later(2))).toBe(false);
+    expect(outbox.hasDue(later(30_001))).toBe(true);
+  });
+
   it("cancels an in-flight row left by a crash once its promotion was completed by a report", () => {
     const p = approvedWithHook("a");
     expect(outbox.claimDue(later(1), 10, 30_000)).toHaveLength(1);

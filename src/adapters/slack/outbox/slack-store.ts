@@ -5,6 +5,7 @@
  * inside `write()` (slack-writer.ts): one batched transaction per turn, synced off the event loop.
  */
 import type Database from "better-sqlite3";
+import type { WriteTurns } from "../../sqlite/write-turns.js";
 import { type Barrier, createSlackWriter } from "./slack-writer.js";
 
 export type OutboxKind = "post_card" | "update_card" | "thread_reply" | "post_message";
@@ -86,9 +87,12 @@ const toRow = (r: RawRow): OutboxRow => {
 
 export type SlackStore = ReturnType<typeof createSlackStore>;
 
-export function createSlackStore(db: Database.Database, options: { barrier?: Barrier | undefined } = {}) {
+export function createSlackStore(
+  db: Database.Database,
+  options: { barrier?: Barrier | undefined; turns?: WriteTurns | undefined } = {},
+) {
   const q = prepare(db);
-  const writer = createSlackWriter(db, options.barrier);
+  const writer = createSlackWriter(db, options.barrier, options.turns);
   const getCard = (digest: string, environment: string): CardRow | undefined => {
     const raw = q.getCard.get(digest, environment) as RawCard | undefined;
     return raw ? toCard(raw) : undefined;

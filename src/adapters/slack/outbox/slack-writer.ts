@@ -12,6 +12,7 @@
  */
 import type Database from "better-sqlite3";
 import { relaxedCommits } from "../../sqlite/wal-sync.js";
+import type { WriteTurns } from "../../sqlite/write-turns.js";
 
 export type Barrier = () => Promise<void>;
 
@@ -27,9 +28,15 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export type SlackWriter = ReturnType<typeof createSlackWriter>;
 
-export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
+/**
+ * `turns`: present while evidence is written on the intake writer thread; each batch waits for its
+ * turn at the write lock without blocking the event loop (sqlite/write-turns.ts).
+ */
+export function createSlackWriter(db: Database.Database, barrier?: Barrier, turns?: WriteTurns) {
   let queue: Job[] = [];
   let scheduled = false;
+  let awaitingTurn = false;
+  const busyTimeoutMs = db.pragma("busy_timeout", { simple: true }) as number;
   /** Commits whose barrier has not returned yet, by commit number. */
   const syncing = new Map<number, Promise<void>>();
   /** Batches committed so far, and the highest of them a returned barrier has covered. */
@@ -54,7 +61,21 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
 
   function flush(): void {
     scheduled = false;
-    if (queue.length === 0) return;
+    if (queue.length === 0 || awaitingTurn) return;
+    if (turns === undefined || turns.tryTake()) {
+      commitQueued(turns !== undefined);
+      return;
+    }
+    // The intake thread is committing. Writes queued while we wait join this batch.
+    awaitingTurn = true;
+    void turns.take(busyTimeoutMs).then((granted) => {
+      awaitingTurn = false;
+      // Not granted in time: go ahead, SQLite's busy handler arbitrates as it would without turns.
+      commitQueued(granted);
+    });
+  }
+
+  function commitQueued(holdingTurn: boolean): void {
     const jobs = queue;
     queue = [];
     let outcomes: Outcome[];
@@ -63,6 +84,8 @@ export function createSlackWriter(db: Database.Database, barrier?: Barrier) {
     } catch (error) {
       finish(jobs, () => rejectAll(jobs, error));
       return;
+    } finally {
+      if (holdingTurn) turns?.release();
     }
     if (!barrier) {
       finish(jobs, () => settle(jobs, outcomes));
