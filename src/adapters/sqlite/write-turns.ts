@@ -73,7 +73,8 @@ export function writeTurnsOn(
     };
   };
 
-  function loopTakeBlocking(timeoutMs: number): boolean {
+  /** The event loop's tries for its turn until the timeout; each yields how long to wait before the next. */
+  function* loopTries(timeoutMs: number): Generator<number, boolean> {
     const deadline = performance.now() + timeoutMs;
     const done = announceLoopWaiting();
     try {
@@ -81,26 +82,27 @@ export function writeTurnsOn(
         if (tryTake()) return true;
         const left = deadline - performance.now();
         if (left <= 0) return false;
-        Atomics.wait(cell, LOCK, HELD, left);
+        yield left;
       }
     } finally {
       done();
     }
   }
 
+  function loopTakeBlocking(timeoutMs: number): boolean {
+    const tries = loopTries(timeoutMs);
+    for (let attempt = tries.next(); ; attempt = tries.next()) {
+      if (attempt.done) return attempt.value;
+      Atomics.wait(cell, LOCK, HELD, attempt.value);
+    }
+  }
+
   async function loopTake(timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    const done = announceLoopWaiting();
-    try {
-      for (;;) {
-        if (tryTake()) return true;
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
-        const waited = Atomics.waitAsync(cell, LOCK, HELD, left);
-        if (waited.async) await waited.value;
-      }
-    } finally {
-      done();
+    const tries = loopTries(timeoutMs);
+    for (let attempt = tries.next(); ; attempt = tries.next()) {
+      if (attempt.done) return attempt.value;
+      const waited = Atomics.waitAsync(cell, LOCK, HELD, attempt.value);
+      if (waited.async) await waited.value;
     }
   }
 

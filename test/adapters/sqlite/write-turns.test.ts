@@ -108,16 +108,22 @@ describe("write turns", () => {
     while (now() < until) {}
   };
 
-  it("lets a waiting event loop go before the thread takes the lock again", async () => {
-    const turns = createWriteTurns();
+  /** The loop holds the turn while the thread asks for it; the loop asks for its next and lets go. */
+  async function loopAsksAgainAsItLetsGo(turns: WriteTurns) {
     const thread = await holder(turns, 200);
     expect(turns.tryTake()).toBe(true);
     const threadTook = thread.hold(0);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // The loop waits for its next turn, releases this one, and is busy for a while before it can
-    // take the next: the thread, awake and free to take the lock, waits for it.
     const loopNext = turns.take(5000);
     turns.release();
+    return { thread, threadTook, loopNext };
+  }
+
+  it("lets a waiting event loop go before the thread takes the lock again", async () => {
+    const turns = createWriteTurns();
+    const { thread, threadTook, loopNext } = await loopAsksAgainAsItLetsGo(turns);
+    // The loop is busy for a while before it can take its next turn: the thread, awake and free
+    // to take the lock, waits for it.
     busyFor(50);
     expect(await loopNext).toBe(true);
     expect(thread.phase()).toBe(ASKING);
@@ -127,12 +133,7 @@ describe("write turns", () => {
 
   it("does not let a busy event loop hold the thread up longer than its yield", async () => {
     const turns = createWriteTurns();
-    const thread = await holder(turns, 200);
-    expect(turns.tryTake()).toBe(true);
-    const threadTook = thread.hold(0);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const loopNext = turns.take(5000);
-    turns.release();
+    const { thread, threadTook, loopNext } = await loopAsksAgainAsItLetsGo(turns);
     // Busy far longer than the thread's yield: the thread goes ahead without waiting for the loop.
     busyFor(600);
     expect(thread.phase()).toBeGreaterThanOrEqual(HOLDING);
