@@ -34,9 +34,9 @@ export interface Stores {
   /** The WAL sync barrier intake uses, shared so other relaxed writers (Slack outbox) join its syncs. */
   barrier?: WalSync | undefined;
   /**
-   * Present while evidence is written on the intake writer thread: the event loop's batched writers
-   * (the Slack outbox) take a turn before they commit instead of sleeping in SQLite's busy handler
-   * (write-turns.ts).
+   * Present while evidence is written on the intake writer thread: the event loop's writers (the
+   * Slack outbox, the promotion transactor) take a turn before they commit instead of sleeping in
+   * SQLite's busy handler (write-turns.ts).
    */
   writeTurns?: WriteTurns | undefined;
 }
