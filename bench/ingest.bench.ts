@@ -53,7 +53,10 @@ export async function run(): Promise<void> {
       for (const target of ["ceiling", "empty", "full"] as const) {
         const server = servers[target];
         // Tollgate's event loop under the load: how long a /healthz probe waits for an answer.
-        const watch = target === "ceiling" ? undefined : probe(server.port, "/healthz", 10);
+        const watch =
+          target === "ceiling"
+            ? undefined
+            : { into: healthz[target], probe: probe(server.port, "/healthz", 10) };
         const sample = await runLoad({
           port: server.port,
           connections: CONNECTIONS,
@@ -64,7 +67,7 @@ export async function run(): Promise<void> {
         });
         samples[target].push(sample);
         cpu[target].requests += sample.latencies.length;
-        if (watch && target !== "ceiling") healthz[target].push(...(await watch.stop()));
+        if (watch) watch.into.push(...(await watch.probe.stop()));
       }
     }
   } finally {

@@ -91,8 +91,6 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     },
     close: async () => writer?.close(),
   };
-  return {
-    ...{ artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier },
-    writeTurns: writer?.turns,
-  };
+  const writeTurns = writer?.turns;
+  return { artifacts, evidence, deployments, locks, snapshots, deliveries, intake, barrier, writeTurns };
 }

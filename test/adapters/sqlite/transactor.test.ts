@@ -2,7 +2,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTransactor } from "../../../src/adapters/sqlite/promotion-store.js";
+import { createWriteTurns } from "../../../src/adapters/sqlite/write-turns.js";
 import { createTestDb, type TestDb } from "../../helpers/test-db.js";
+import { RELEASED, startTurnHolder } from "../../helpers/turn-holder.js";
 
 describe("the promotion transactor", () => {
   let t: TestDb | undefined;
@@ -70,5 +72,23 @@ describe("the promotion transactor", () => {
     expect(levelDuring(unsynced)).toBe(2);
     expect(read()).toEqual(["approved", "approved"]);
     await expect(unsynced.durable()).resolves.toBeUndefined();
+  });
+
+  it("waits for the intake thread's turn before it takes the write lock", async () => {
+    const { db, barrier, read } = setup();
+    const turns = createWriteTurns();
+    const thread = await startTurnHolder(turns);
+    try {
+      await thread.hold(100);
+      const tx = createTransactor(db, barrier, turns);
+      // SQLite's lock is free: only the turn, still the thread's, keeps this write waiting.
+      tx.immediate(() => db.prepare("INSERT INTO t VALUES ('after the thread')").run());
+      expect(thread.phase()).toBe(RELEASED);
+      expect(read()).toEqual(["after the thread"]);
+      // The turn was given back: the thread gets the next one at once.
+      expect((await thread.hold(0)).granted).toBe(true);
+    } finally {
+      await thread.stop();
+    }
   });
 });
