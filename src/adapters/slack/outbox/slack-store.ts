@@ -67,23 +67,39 @@ const toCard = (r: RawCard): CardRow => ({
   lastRenderHash: r.last_render_hash ?? undefined,
 });
 
-const toRow = (r: RawRow): OutboxRow => {
-  let payload: MessagePayload | undefined;
-  return {
-    id: r.id,
-    kind: r.kind,
-    cardKey: r.card_key ?? undefined,
-    // Parsed when read: the worker asks for more due rows than it starts (some wait behind a call
-    // of their card), and a card's blocks are the largest thing it reads.
-    get payload() {
-      payload ??= JSON.parse(r.payload) as MessagePayload;
-      return payload;
-    },
-    rev: r.rev,
-    dueAt: r.due_at,
-    attempts: r.attempts,
-  };
-};
+/**
+ * An outbox row; its payload is parsed when first read: the worker asks for more due rows than it
+ * starts (some wait behind a call of their card), and a card's blocks are the largest thing it reads.
+ * NOTE: a class, not an object literal with a `get payload()` accessor: V8 builds those in
+ * dictionary mode, and such objects kept what they reach alive through minor GCs (server.ts).
+ */
+class StoredOutboxRow implements OutboxRow {
+  readonly id: number;
+  readonly kind: OutboxKind;
+  readonly cardKey: string | undefined;
+  readonly rev: number;
+  readonly dueAt: number;
+  readonly attempts: number;
+  #json: string;
+  #payload: MessagePayload | undefined;
+
+  constructor(r: RawRow) {
+    this.id = r.id;
+    this.kind = r.kind;
+    this.cardKey = r.card_key ?? undefined;
+    this.rev = r.rev;
+    this.dueAt = r.due_at;
+    this.attempts = r.attempts;
+    this.#json = r.payload;
+  }
+
+  get payload(): MessagePayload {
+    this.#payload ??= JSON.parse(this.#json) as MessagePayload;
+    return this.#payload;
+  }
+}
+
+const toRow = (r: RawRow): OutboxRow => new StoredOutboxRow(r);
 
 export type SlackStore = ReturnType<typeof createSlackStore>;
 
