@@ -28,6 +28,16 @@ export interface EvidenceRow {
 
 const COLUMNS = "seq, id, digest, commit_sha, kind, name, status, environment, summary, url, observed_at";
 
+/**
+ * One digest's rows, through `evidence_by_digest_prefix` (migration 0007): the index holds the 16
+ * characters after "sha256:", the full digest is compared on the rows it finds. Bound to
+ * `digestParams(digest)`.
+ */
+const DIGEST_IS = "substr(digest, 8, 16) = ? AND digest = ?";
+export const digestParams = (digest: string): [string, string] => [digest.slice(7, 23), digest];
+/** An artifact's whole history by digest, oldest first; exported so a test can check its plan. */
+export const HISTORY_BY_DIGEST = `SELECT ${COLUMNS} FROM evidence WHERE ${DIGEST_IS} ORDER BY seq`;
+
 export interface EvidenceStore extends EvidenceReader {
   insert(row: NewEvidenceRow): string;
 }
@@ -35,11 +45,9 @@ export interface EvidenceStore extends EvidenceReader {
 export function createEvidenceStore(db: Db): EvidenceStore {
   const insert = db.prepare(`INSERT INTO evidence (id, digest, commit_sha, kind, name, status, environment,
     summary, url, details, observed_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const byDigest = db.prepare<[string], EvidenceRow>(
-    `SELECT ${COLUMNS} FROM evidence WHERE digest = ? ORDER BY seq`,
-  );
-  const byDigestAndCommit = db.prepare<[string, string, string, string], EvidenceRow>(
-    `SELECT ${COLUMNS} FROM evidence WHERE digest = ?
+  const byDigest = db.prepare<[string, string], EvidenceRow>(HISTORY_BY_DIGEST);
+  const byDigestAndCommit = db.prepare<[string, string, string, string, string], EvidenceRow>(
+    `SELECT ${COLUMNS} FROM evidence WHERE ${DIGEST_IS}
      UNION ALL SELECT ${COLUMNS} FROM evidence WHERE digest IS NULL AND commit_sha >= ? AND commit_sha < ?
      UNION ALL SELECT ${COLUMNS} FROM evidence WHERE digest IS NULL
        AND commit_sha IN (SELECT value FROM json_each(?))
@@ -68,8 +76,8 @@ export function createEvidenceStore(db: Db): EvidenceStore {
       const { digest, commit } = artifact;
       const rows =
         commit === undefined
-          ? byDigest.all(digest)
-          : byDigestAndCommit.all(digest, ...commitScopeParams(commit));
+          ? byDigest.all(...digestParams(digest))
+          : byDigestAndCommit.all(...digestParams(digest), ...commitScopeParams(commit));
       return rows.map(toEvidence);
     },
   };

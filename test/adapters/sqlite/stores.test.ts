@@ -171,7 +171,7 @@ describe("SQLite stores", () => {
 
   it("reads through indexes, never a table scan", () => {
     const plans = [
-      "SELECT * FROM evidence WHERE digest = 'x' ORDER BY seq",
+      "SELECT * FROM evidence WHERE substr(digest, 8, 16) = '4f2a9c0e51b7d3a8' AND digest = 'x' ORDER BY seq",
       "SELECT * FROM evidence WHERE digest IS NULL AND commit_sha >= 'a' AND commit_sha < 'ag'",
       "SELECT * FROM evidence WHERE digest IS NULL AND commit_sha IN (SELECT value FROM json_each('[\"abcdef1\"]'))",
       "SELECT * FROM deployments WHERE environment = 'prod' AND status = 'succeeded' ORDER BY deployed_at DESC, seq DESC LIMIT 1",
