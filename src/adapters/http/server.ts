@@ -63,7 +63,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * builds such a literal in dictionary mode through its runtime, and with one per request
  * everything the getter's closure could reach (request, response, headers) survived minor GCs
  * until the next full one: under ingest load the heap grew ~2.5 MB per scavenge and each scavenge
- * paused the event loop 10-20 ms (`node --trace-gc`). As a class, pauses are about 1 ms.
+ * paused the event loop 10-20 ms (`node --trace-gc`). As a class, pauses are 1-3 ms.
  */
 class RequestScope implements RequestContext {
   readonly startedAt = performance.now();
@@ -87,6 +87,7 @@ class RequestScope implements RequestContext {
     return new URLSearchParams(this.queryAt === -1 ? "" : this.url.slice(this.queryAt + 1));
   }
 }
+
 const NOT_READY = JSON.stringify({ error: "not_ready" });
 
 export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics }): HttpServer {
