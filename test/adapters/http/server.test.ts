@@ -73,6 +73,7 @@ describe("HTTP server", () => {
     // request kept requests and responses alive through minor GCs (10-20 ms pauses under load).
     expect(hasFastProperties(context)).toBe(true);
     expect(context.log).toBe(context.log);
+    expect(t.logs.join("")).toMatch(/"reqId":"probe-7"[^\n]*"msg":"probed"/);
     expect(context.query().get("x")).toBe("1");
     expect(context.route).toBe("/probe");
   });
