@@ -80,7 +80,7 @@ class StoredOutboxRow implements OutboxRow {
   readonly rev: number;
   readonly dueAt: number;
   readonly attempts: number;
-  #json: string;
+  readonly #json: string;
   #payload: MessagePayload | undefined;
 
   constructor(r: RawRow) {
