@@ -10,13 +10,20 @@ import type { Db } from "./open-database.js";
 
 /**
  * The automatic checkpoint that remains, for every writing connection: a backstop, not the rule.
- * NOTE: 16,000 pages (64 MB), not 4,000: a PASSIVE checkpoint copies every frame, but the WAL
- * only starts over when a writer finds no reader inside it, so under a steady load it kept growing
- * past 4,000 frames. The intake commit that crossed the line then ran the checkpoint itself, syncing
- * the database file inside COMMIT: intake commits had a p99 of 23-27 ms on the 1M-row database,
- * 6 ms with this limit (bench/ingest.bench.ts).
+ *
+ * NOTE: under a steady load this backstop is the only thing that starts the WAL over. The
+ * background checkpointer copies every frame that was there when it began, but the writer has
+ * appended more by the time it ends, and the WAL restarts only when a writer finds it fully
+ * copied. So the intake commit that crosses this line copies what the background pass has not
+ * (about 1,000 pages, 100 ms of writes) and syncs the database file inside COMMIT: 24-32 ms with
+ * every request of that commit and the next waiting, measured on the 1M-row database.
+ * - 4,000 pages: crossed several times a second; intake commit p99 23-27 ms.
+ * - 16,000 (64 MB): about once a second on 1M rows (13,000 frames/s there); ingest p99 27-30 ms.
+ * - 64,000 (256 MB): about every 5 s; ingest p99 21-25 ms in the same interleaved runs.
+ * The WAL file keeps the size it reached (SQLite reuses it), so a server that has seen a long
+ * burst holds up to 256 MB beside the database; an idle one starts it over at the next write.
  */
-export const BACKSTOP_PAGES = 16_000;
+export const BACKSTOP_PAGES = 64_000;
 
 // CommonJS source run with `eval: true`, so it works the same from src/ (vitest) and dist/.
 const WORKER = `
