@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { signV1 } from "../src/adapters/http/v1-signature.js";
+import { deliveryKey } from "../src/cli/delivery-key.js";
 import { fsyncLatency, startProcess, tollgateEnv } from "./bench-processes.js";
 import { type LoadRequest, type LoadResult, type LoadSample, runLoad, summarise } from "./load.js";
 import { ownCpuMs, probe, processCpuMs } from "./observe.js";
@@ -63,7 +64,7 @@ export async function run(): Promise<void> {
         port: servers[target].port,
         connections: CONNECTIONS,
         durationMs: COLD_MS,
-        next: nextRequest(bodies, `${target}-warmup`),
+        next: nextRequest(bodies),
       });
       cold[target] = await warmup;
       // The rest of the warm-up, unmeasured.
@@ -72,7 +73,7 @@ export async function run(): Promise<void> {
           port: servers[target].port,
           connections: CONNECTIONS,
           durationMs: warmupSeconds * 1000 - COLD_MS,
-          next: nextRequest(bodies, `${target}-warmup-rest`),
+          next: nextRequest(bodies),
         });
       }
     }
@@ -89,7 +90,7 @@ export async function run(): Promise<void> {
           connections: CONNECTIONS,
           durationMs: (seconds * 1000) / SLICES,
           warmupMs: 300,
-          next: nextRequest(bodies, `${target}-${slice}`),
+          next: nextRequest(bodies),
           window: cpu[target].window(server.pid),
         });
         samples[target].push(sample);
@@ -199,7 +200,8 @@ function signedBodies(timestamp: number): { body: Buffer; signature: string; tim
   });
 }
 
-function nextRequest(bodies: ReturnType<typeof signedBodies>, run: string): (n: number) => LoadRequest {
+/** Each request with a fresh delivery key, made as `tollgate report` makes its default one. */
+function nextRequest(bodies: ReturnType<typeof signedBodies>): (n: number) => LoadRequest {
   return (n) => {
     const b = bodies[n % bodies.length] as (typeof bodies)[number];
     return {
@@ -209,7 +211,7 @@ function nextRequest(bodies: ReturnType<typeof signedBodies>, run: string): (n: 
         "content-type": "application/json",
         "x-tollgate-timestamp": b.timestamp,
         "x-tollgate-signature": b.signature,
-        "x-tollgate-delivery": `bench-${run}-${n}`,
+        "x-tollgate-delivery": deliveryKey(),
       },
     };
   };

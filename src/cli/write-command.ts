@@ -3,9 +3,9 @@
  * override TOLLGATE_URL / TOLLGATE_SECRET), delivery and retry flags, `--dry-run`, and one way
  * to turn usage and input errors into exit status 1 with every problem listed.
  */
-import { randomUUID } from "node:crypto";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isCodedError } from "../errors.js";
+import { deliveryKey } from "./delivery-key.js";
 import type { CliIo } from "./io.js";
 import { reportOutcome, sendSigned } from "./send-signed.js";
 
@@ -85,7 +85,7 @@ export async function sendOrPrint(
   }
   const base = flags.url ?? nonEmpty(io.env.TOLLGATE_URL) ?? "http://localhost:3000";
   if (!URL.canParse(base)) throw new InputProblems([`--url: "${base}" is not a URL`]);
-  const delivery = flags.delivery ?? randomUUID();
+  const delivery = flags.delivery ?? deliveryKey();
   const outcome = await sendSigned({
     url: new URL(path, base.endsWith("/") ? base : `${base}/`).toString(),
     secret,

@@ -15,7 +15,7 @@ import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 const SECRET = "ci-secret-0123456789abcdef";
 const HEX = "4f2a".repeat(16);
 const JUNIT = `${SHARED_FIXTURES}/junit-xml`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let server: LoopbackTollgate;
 let dir: string;
@@ -51,7 +51,7 @@ describe("tollgate report: accepted (exit 0)", () => {
     const [request] = server.received;
     expect(request?.path).toBe("/api/v1/evidence");
     expect(request?.signatureValid).toBe(true);
-    expect(String(request?.headers["x-tollgate-delivery"])).toMatch(UUID);
+    expect(String(request?.headers["x-tollgate-delivery"])).toMatch(UUID_V7);
     expect(request?.body).toEqual({
       artifact: { name: "checkout-api", digest: `sha256:${HEX}`, commit: "9fceb02", version: "1.4.2" },
       kind: "test",
