@@ -33,7 +33,7 @@ export function writeCommand(name: string, io: CliIo): Command {
       new Option("--url <url>", "Tollgate base URL (default $TOLLGATE_URL or http://localhost:3000)"),
     )
     .addOption(new Option("--secret <secret>", "signing secret (default $TOLLGATE_SECRET)"))
-    .option("--delivery <key>", "idempotency key (default: a new UUID; reuse it to retry safely)")
+    .option("--delivery <key>", "idempotency key (default: a new UUIDv7; reuse it to retry safely)")
     .option("--retries <n>", "retries on network errors, timeouts and 5xx", nonNegativeInt, 3)
     .option("--retry-delay-ms <ms>", "first backoff delay, doubled on each retry", nonNegativeInt, 500)
     .option("--dry-run", "print the JSON body that would be sent, and send nothing");
