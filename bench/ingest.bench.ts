@@ -60,13 +60,12 @@ export async function run(): Promise<void> {
   const cold: Partial<Record<keyof typeof servers, LoadSample>> = {};
   try {
     for (const target of ["ceiling", "empty", "full"] as const) {
-      const warmup = runLoad({
+      cold[target] = await runLoad({
         port: servers[target].port,
         connections: CONNECTIONS,
         durationMs: COLD_MS,
         next: nextRequest(bodies),
       });
-      cold[target] = await warmup;
       // The rest of the warm-up, unmeasured.
       if (warmupSeconds * 1000 > COLD_MS) {
         await runLoad({
