@@ -2,8 +2,13 @@
  * The environment, parsed once (SPEC §1). `loadConfig` lists every problem in one error with a
  * hint; main.ts turns it into exit status 78 (EX_CONFIG).
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { CodedError } from "./errors.js";
+
+/** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -33,7 +38,9 @@ const EnvSchema = z.object({
   SLACK_API_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
   DATABASE_URL: optionalText,
   CONTRACTS_DIR: optionalText,
-  HOST: optionalText,
+  HOST: optionalText.refine((v) => v === undefined || isIP(v) !== 0 || HOSTNAME.test(v), {
+    message: "must be an IP address or a host name, e.g. 0.0.0.0, :: or localhost",
+  }),
   PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
     message: "must be a port number from 0 to 65535",
   }),
@@ -75,6 +82,8 @@ export function secretValues(config: Config): string[] {
   ].filter((value): value is string => value !== undefined && value !== "");
 }
 
+export const DEFAULT_CONTRACTS_DIR = "./contracts";
+
 const POSTGRES_RESERVED =
   "postgres:// is reserved for the clustered store, not available yet; use a SQLite path or sqlite: URL";
 
@@ -84,8 +93,9 @@ export function isPostgresUrl(url: string | undefined): boolean {
 
 /** The SQLite path for `tollgate migrate` / `audit`, which read DATABASE_URL without loadConfig. */
 export function sqlitePathFrom(url: string | undefined): string {
-  if (isPostgresUrl(url))
-    throw new CodedError("config_invalid", `DATABASE_URL: ${POSTGRES_RESERVED}`, {
+  const [problem] = independentProblems({ DATABASE_URL: url });
+  if (problem !== undefined)
+    throw new CodedError("config_invalid", problem, {
       hint: "Set DATABASE_URL to a file path, e.g. ./data/tollgate.db",
     });
   return databasePathFrom(url?.trim() === "" ? undefined : url?.trim());
@@ -105,21 +115,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   problems.push(...independentProblems(env));
-  if (!parsed.success) throw configError(problems);
+  const mode = modeOf(env);
+  problems.push(...requiredInMode(mode, env));
+  if (!parsed.success || problems.length > 0) throw configError(problems);
   const e = parsed.data;
-  const mode =
-    e.SLACK_BOT_TOKEN === undefined ? "sandbox" : e.SLACK_APP_TOKEN !== undefined ? "socket" : "http";
-  if (mode === "http" && e.SLACK_SIGNING_SECRET === undefined) {
-    problems.push(
-      "SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode",
-    );
-  }
-  if (mode !== "sandbox" && e.TOLLGATE_WEBHOOK_SECRETS.length === 0) {
-    problems.push(
-      "TOLLGATE_WEBHOOK_SECRETS: required outside sandbox mode; CI signs evidence with one of them (e.g. `openssl rand -hex 32`)",
-    );
-  }
-  if (problems.length > 0) throw configError(problems);
 
   return {
     mode,
@@ -130,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiUrl: withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/"),
     },
     databasePath: databasePathFrom(e.DATABASE_URL),
-    contractsDir: e.CONTRACTS_DIR ?? "./contracts",
+    contractsDir: e.CONTRACTS_DIR ?? DEFAULT_CONTRACTS_DIR,
     // NOTE: the sandbox has no Slack signatures and a generated webhook secret it shows on its page,
     // so by default only this machine reaches it; SPEC §1's 0.0.0.0 stays the default with Slack.
     host: e.HOST ?? (mode === "sandbox" ? "127.0.0.1" : "0.0.0.0"),
@@ -142,10 +141,44 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+const given = (value: string | undefined): boolean => value !== undefined && value.trim() !== "";
+
+/** Read from the raw values, so a malformed variable elsewhere does not hide what the mode requires. */
+function modeOf(env: Record<string, string | undefined>): Config["mode"] {
+  if (!given(env.SLACK_BOT_TOKEN)) return "sandbox";
+  return given(env.SLACK_APP_TOKEN) ? "socket" : "http";
+}
+
+function requiredInMode(mode: Config["mode"], env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (mode === "http" && !given(env.SLACK_SIGNING_SECRET)) {
+    problems.push(
+      "SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode",
+    );
+  }
+  if (mode !== "sandbox" && !(env.TOLLGATE_WEBHOOK_SECRETS ?? "").split(",").some(given)) {
+    problems.push(
+      "TOLLGATE_WEBHOOK_SECRETS: required outside sandbox mode; CI signs evidence with one of them (e.g. `openssl rand -hex 32`)",
+    );
+  }
+  return problems;
+}
+
+/**
+ * `scheme://` that is neither sqlite nor postgres (reported apart): taken as a path it would
+ * quietly create a folder named after the scheme. A Windows path (`C:\data`) has no `//`.
+ */
+const OTHER_URL = /^(?!sqlite:)[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
 /** Problems visible in the raw values alone, reported even when other variables fail the schema. */
 function independentProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
-  if (isPostgresUrl(env.DATABASE_URL)) problems.push(`DATABASE_URL: ${POSTGRES_RESERVED}`);
+  const database = env.DATABASE_URL?.trim() ?? "";
+  if (isPostgresUrl(database)) problems.push(`DATABASE_URL: ${POSTGRES_RESERVED}`);
+  else if (OTHER_URL.test(database))
+    problems.push(
+      `DATABASE_URL: ${database.slice(0, database.indexOf(":"))}: is not supported; use a SQLite file path or a sqlite: URL`,
+    );
   const secrets = (env.TOLLGATE_WEBHOOK_SECRETS ?? "")
     .split(",")
     .map((part) => part.trim())

@@ -4,9 +4,10 @@
  * contracts, and configuration or contract problems exit 78 (EX_CONFIG) with every problem listed.
  */
 import { pathToFileURL } from "node:url";
+import { contractSetProblem } from "./adapters/contracts/index.js";
 import { type App, type AppModule, createApp } from "./app.js";
-import { type Config, loadConfig } from "./config.js";
-import { isCodedError } from "./errors.js";
+import { type Config, DEFAULT_CONTRACTS_DIR, loadConfig } from "./config.js";
+import { type CodedError, isCodedError } from "./errors.js";
 import { composeTollgate } from "./modules/index.js";
 import type { Sandbox } from "./sandbox/sandbox-mode.js";
 
@@ -29,22 +30,26 @@ export async function startTollgate(
   io: StartIo,
   options: StartOptions = {},
 ): Promise<number> {
-  let app: App;
+  let app: App | undefined;
   let sandbox: Sandbox | undefined;
   const early = earlySignals();
   try {
-    const composition = await composeTollgate(loadConfig(env), env, io.stdout);
+    const composition = await composeTollgate(checkedConfig(env), env, io.stdout);
     sandbox = composition.sandbox;
     const modules = options.modules?.(composition.config) ?? composition.modules;
     app = await createApp(composition.config, { modules });
     const address = await app.listen();
     options.onListening?.(app, address.port);
+    return runUntilSignalled(app, early);
   } catch (error) {
     early.release();
+    // NOTE: a listener that fails (port taken, address not on this host) does so after the app has
+    // opened its database, writer thread and timers; left open they kept the process running with
+    // nothing listening, which a supervisor takes for a healthy bot.
+    await app?.stop().catch(() => undefined);
     await sandbox?.emulator.close();
     return startFailure(error, io);
   }
-  return runUntilSignalled(app, early);
 }
 
 interface EarlySignals {
@@ -78,9 +83,40 @@ function earlySignals(): EarlySignals {
   };
 }
 
+/** Configuration or contract problems, all of them, found before anything was opened. */
+class StartRefused extends Error {
+  constructor(readonly problems: CodedError[]) {
+    super(problems.map((p) => p.message).join("\n"));
+  }
+}
+
+/**
+ * The configuration, once it and the contract set it names are both valid. Both are checked before
+ * the database, the sandbox's files or a listener are touched, and their problems are reported in
+ * one go (SPEC §1): fixing the environment must not reveal a second round of contract errors.
+ */
+function checkedConfig(env: Record<string, string | undefined>): Config {
+  const problems: CodedError[] = [];
+  let config: Config | undefined;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!isCodedError(error, "config_invalid")) throw error;
+    problems.push(error);
+  }
+  const dir = config?.contractsDir ?? (env.CONTRACTS_DIR?.trim() || DEFAULT_CONTRACTS_DIR);
+  const contracts = contractSetProblem(dir);
+  if (contracts !== undefined) problems.push(contracts);
+  if (config === undefined || problems.length > 0) throw new StartRefused(problems);
+  return config;
+}
+
 function startFailure(error: unknown, io: StartIo): number {
-  if (isCodedError(error, "config_invalid") || isCodedError(error, "contract_invalid")) {
-    io.stderr(`tollgate: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+  const refused = error instanceof StartRefused ? error.problems : [];
+  if (isCodedError(error, "config_invalid") || isCodedError(error, "contract_invalid")) refused.push(error);
+  if (refused.length > 0) {
+    for (const problem of refused)
+      io.stderr(`tollgate: ${problem.message}\n${problem.hint ? `hint: ${problem.hint}\n` : ""}`);
     return EX_CONFIG;
   }
   const code = isCodedError(error) ? `${error.code}: ` : "";

@@ -16,6 +16,17 @@ const BAD_ENV = {
   SLACK_API_URL: "not a url",
 };
 
+/** The problems `loadConfig` lists for `env`, or none when it accepts it. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (!isCodedError(error, "config_invalid")) throw error;
+    return error.details as string[];
+  }
+}
+
 describe("configuration", () => {
   it("lists every problem in one error", () => {
     try {
@@ -24,11 +35,49 @@ describe("configuration", () => {
     } catch (error) {
       expect(isCodedError(error, "config_invalid")).toBe(true);
       const message = (error as Error).message;
-      for (const name of ["SLACK_BOT_TOKEN", "PORT", "LOG_LEVEL", "SLACK_API_URL"])
-        expect(message).toContain(name);
-      expect(message).toContain("4 problem(s)");
+      const names = ["SLACK_BOT_TOKEN", "PORT", "LOG_LEVEL", "SLACK_API_URL"];
+      // A bot token is set (if malformed), so HTTP mode's requirements are listed in the same message.
+      names.push("SLACK_SIGNING_SECRET", "TOLLGATE_WEBHOOK_SECRETS");
+      for (const name of names) expect(message).toContain(name);
+      expect(message).toContain("6 problem(s)");
     }
   });
+
+  it("lists what HTTP mode requires even when another variable is malformed", () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: "xoxb-1", PORT: "abc" })).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: required/),
+      expect.stringMatching(/^TOLLGATE_WEBHOOK_SECRETS: required/),
+    ]);
+  });
+
+  it.each([
+    ["mysql://db/tollgate", /^DATABASE_URL: mysql: is not supported/],
+    ["https://example.com/t.db", /^DATABASE_URL: https: is not supported/],
+    ["postgresql://db/tollgate", /^DATABASE_URL: postgres:\/\/ is reserved/],
+  ])("refuses DATABASE_URL=%s instead of taking it as a path", (url, problem) => {
+    expect(problemsOf({ DATABASE_URL: url })).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it.each(["./data/t.db", "/var/lib/tollgate/t.db", "sqlite:./t.db", "sqlite:///var/t.db", "C:\\data\\t.db"])(
+    "takes DATABASE_URL=%s as a SQLite file",
+    (url) => {
+      expect(problemsOf({ DATABASE_URL: url })).toEqual([]);
+    },
+  );
+
+  it.each(["::zz", "not a host", "-leading-hyphen", "a..b", "host:3000"])("refuses HOST=%s", (host) => {
+    expect(problemsOf({ HOST: host })).toEqual([
+      expect.stringMatching(/^HOST: must be an IP address or a host name/),
+    ]);
+  });
+
+  it.each(["0.0.0.0", "::", "::1", "127.0.0.1", "localhost", "tollgate-1.internal"])(
+    "binds HOST=%s",
+    (host) => {
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+    },
+  );
 
   it("makes `tollgate start` exit 78 with the message, without echoing secret values", async () => {
     let stderr = "";
@@ -52,7 +101,7 @@ describe("configuration", () => {
       timeout: 20_000,
     });
     expect(result.status).toBe(78);
-    expect(result.stderr).toMatch(/Invalid configuration \(4 problem\(s\)\)/);
+    expect(result.stderr).toMatch(/Invalid configuration \(6 problem\(s\)\)/);
   });
 
   it("never writes a secret to the logs", async () => {

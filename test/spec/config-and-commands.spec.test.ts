@@ -26,7 +26,21 @@ describe("§1 configuration errors: one message, exit 78", () => {
         SLACK_API_URL: "not a url",
         DATABASE_URL: "postgres://db.internal/tollgate",
       },
-      names: ["SLACK_BOT_TOKEN", "LOG_LEVEL", "PORT", "SLACK_API_URL", "DATABASE_URL"],
+      // The token is set, if malformed: HTTP mode's requirements belong in the same message.
+      names: [
+        "SLACK_BOT_TOKEN",
+        "LOG_LEVEL",
+        "PORT",
+        "SLACK_API_URL",
+        "DATABASE_URL",
+        "SLACK_SIGNING_SECRET",
+        "TOLLGATE_WEBHOOK_SECRETS",
+      ],
+    },
+    {
+      why: "a bad HOST and a database URL of another kind",
+      env: { HOST: "::zz", DATABASE_URL: "mysql://db.internal/tollgate" },
+      names: ["HOST", "DATABASE_URL"],
     },
     {
       why: "postgres:// is reserved for the clustered store",
@@ -61,10 +75,11 @@ describe("§1 configuration errors: one message, exit 78", () => {
     if (!names.includes("SLACK_SIGNING_SECRET")) expect(result.stderr).not.toContain("SLACK_SIGNING_SECRET");
   });
 
-  it("refuses a bad contract set the same way, before serving anything", async () => {
+  it("refuses a bad contract set the same way, before touching the database", async () => {
     const contracts = writeFiles(tempDir(), { "prod.yml": "after: staging\nchanel: C0X\n" });
+    const data = join(tempDir(), "not-yet");
     const result = await runCli(["start"], {
-      DATABASE_URL: join(tempDir(), "t.db"),
+      DATABASE_URL: join(data, "t.db"),
       CONTRACTS_DIR: contracts,
       HOST: "127.0.0.1",
       PORT: "0",
@@ -72,6 +87,22 @@ describe("§1 configuration errors: one message, exit 78", () => {
     expect(result.code).toBe(EX_CONFIG);
     expect(result.stderr).toMatch(/prod\.yml:\d+:\d+/);
     expect(result.stderr).toContain("channel");
+    // No folder, no migrated database, no sandbox.json: a refused start leaves nothing behind.
+    expect(existsSync(data)).toBe(false);
+  });
+
+  it("lists configuration and contract problems in the same run", async () => {
+    const contracts = writeFiles(tempDir(), { "prod.yml": "after: staging\nchanel: C0X\n" });
+    const result = await runCli(["start"], {
+      DATABASE_URL: join(tempDir(), "t.db"),
+      CONTRACTS_DIR: contracts,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "loud",
+    });
+    expect(result.code).toBe(EX_CONFIG);
+    expect(result.stderr).toContain("LOG_LEVEL: must be one of");
+    expect(result.stderr).toMatch(/prod\.yml:\d+:\d+/);
   });
 });
 
@@ -117,6 +148,8 @@ describe("§1 DATABASE_URL, CONTRACTS_DIR, HOST/PORT, LOG_LEVEL", () => {
     const migrate = await runCli(["migrate"], { DATABASE_URL: dbPath });
     expect(migrate.code).toBe(1);
     expect(migrate.stderr).toContain("9999_from_the_future.sql");
+    // The stable code once, as a prefix, not repeated inside the message.
+    expect(migrate.stderr.match(/migrations_out_of_sync/g)).toHaveLength(1);
     const start = await runCli(["start"], {
       DATABASE_URL: dbPath,
       CONTRACTS_DIR: writeFiles(tempDir(), VALID),
@@ -125,6 +158,35 @@ describe("§1 DATABASE_URL, CONTRACTS_DIR, HOST/PORT, LOG_LEVEL", () => {
     });
     expect(start.code).not.toBe(0);
     expect(start.stderr).toContain("9999_from_the_future.sql");
+  });
+
+  it("a port already taken ends `start` at once with exit 1 and the reason, not a process with no listener", async () => {
+    const dir = tempDir();
+    const contracts = writeFiles(tempDir(), VALID);
+    const holder = await startServer({
+      DATABASE_URL: join(dir, "a.db"),
+      CONTRACTS_DIR: contracts,
+      HOST: "127.0.0.1",
+      PORT: "0",
+    });
+    try {
+      const started = Date.now();
+      const second = await runCli(
+        ["start"],
+        {
+          DATABASE_URL: join(dir, "b.db"),
+          CONTRACTS_DIR: contracts,
+          HOST: "127.0.0.1",
+          PORT: String(holder.port),
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/could not start: .*EADDRINUSE/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      expect(await holder.stop()).toBe(0);
+    }
   });
 
   it("HOST/PORT bind where told; LOG_LEVEL=warn silences info lines; CONTRACTS_DIR is read", async () => {
@@ -264,5 +326,28 @@ describe("§7 audit commands on DATABASE_URL", () => {
     const result = await runCli(["audit", "verify"], { DATABASE_URL: "postgres://db/x" }, { cwd: tempDir() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("postgres");
+  });
+});
+
+describe("§1 command lines: --help prints usage, a stray argument is a usage error (64)", () => {
+  const rows: { argv: string[]; code: number; out: RegExp }[] = [
+    { argv: ["--version"], code: 0, out: /^tollgate \d+\.\d+\.\d+\n$/ },
+    { argv: ["start", "--help"], code: 0, out: /Usage: tollgate start/ },
+    { argv: ["start", "--port", "1"], code: 64, out: /unexpected argument "--port"/ },
+    { argv: ["migrate", "--help"], code: 0, out: /Usage: tollgate migrate/ },
+    { argv: ["migrate", "--bogus"], code: 64, out: /unexpected argument "--bogus"/ },
+    { argv: ["audit", "--help"], code: 0, out: /Usage: tollgate audit verify/ },
+    { argv: ["audit", "verify", "--bogus"], code: 64, out: /unexpected argument "--bogus"/ },
+  ];
+  it.each(rows)("tollgate $argv → $code", async ({ argv, code, out }) => {
+    const data = tempDir();
+    const result = await runCli(argv, {
+      DATABASE_URL: join(data, "t.db"),
+      CONTRACTS_DIR: writeFiles(tempDir(), VALID),
+    });
+    expect(result.code).toBe(code);
+    expect(`${result.stdout}${result.stderr}`).toMatch(out);
+    // Neither help nor a refused command line touches the database.
+    expect(existsSync(join(data, "t.db"))).toBe(false);
   });
 });

@@ -23,6 +23,23 @@ export interface ContractRegistry extends ContractSource {
   onReload(listener: (set: ContractSet) => void): () => void;
 }
 
+/** The set in `dir` as a CodedError `contract_invalid` (details: the formatted errors), or undefined when valid. */
+export function contractSetProblem(dir: string, options: { cwd?: string } = {}): CodedError | undefined {
+  const loaded = loadContractSet(dir, options);
+  return loaded.ok ? undefined : invalidSet(dir, loaded.errors.map(formatContractError));
+}
+
+function invalidSet(dir: string, lines: string[]): CodedError {
+  return new CodedError(
+    "contract_invalid",
+    `Invalid contracts (${lines.length} problem(s)):\n${lines.join("\n")}`,
+    {
+      hint: `Run \`tollgate contracts check ${dir}\` and see docs/contracts.md.`,
+      details: lines,
+    },
+  );
+}
+
 /** Throws CodedError `contract_invalid` (details: the formatted errors) when the initial set is invalid. */
 export function createContractRegistry(
   dir: string,
@@ -30,17 +47,7 @@ export function createContractRegistry(
   options: { cwd?: string } = {},
 ): ContractRegistry {
   const initial = loadContractSet(dir, options);
-  if (!initial.ok) {
-    const lines = initial.errors.map(formatContractError);
-    throw new CodedError(
-      "contract_invalid",
-      `Invalid contracts (${lines.length} problem(s)):\n${lines.join("\n")}`,
-      {
-        hint: `Run \`tollgate contracts check ${dir}\` and see docs/contracts.md.`,
-        details: lines,
-      },
-    );
-  }
+  if (!initial.ok) throw invalidSet(dir, initial.errors.map(formatContractError));
   let current = initial.set;
   const listeners = new Set<(set: ContractSet) => void>();
 

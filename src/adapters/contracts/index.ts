@@ -1,6 +1,11 @@
 /** Contract files → domain contracts (SPEC §4). */
 export { type ContractError, formatContractError } from "./contract-error.js";
-export { type ContractRegistry, createContractRegistry, type ReloadResult } from "./contract-registry.js";
+export {
+  type ContractRegistry,
+  contractSetProblem,
+  createContractRegistry,
+  type ReloadResult,
+} from "./contract-registry.js";
 export {
   type ContractFile,
   type LoadContractSetResult,
