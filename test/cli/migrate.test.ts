@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -32,6 +32,18 @@ describe("tollgate migrate", () => {
     const second = await migrateAt(env);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("nothing to apply");
+  });
+
+  it("makes missing folders, and exits 1 with the reason where a folder cannot be made", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-migrate-"));
+    dirs.push(dir);
+    expect((await migrateAt({ DATABASE_URL: join(dir, "a", "b", "t.db") })).code).toBe(0);
+    writeFileSync(join(dir, "file"), "");
+    const underFile = await migrateAt({ DATABASE_URL: join(dir, "file", "x", "t.db") });
+    expect(underFile).toMatchObject({ code: 1, stderr: expect.stringContaining("ENOTDIR") });
+    // Node 20's recursive mkdir never returns for a path under /proc; this one must.
+    const underProc = await migrateAt({ DATABASE_URL: "/proc/tollgate-nowhere/t.db" });
+    expect(underProc).toMatchObject({ code: 1, stderr: expect.stringContaining("ENOENT") });
   });
 
   it("exits 1 with the error code when the database cannot be migrated", async () => {

@@ -12,11 +12,12 @@ export interface TestDb {
   cleanup(): void;
 }
 
-export function createTestDb(): TestDb {
+/** `migrate: false` gives an empty database file, for tests of the migrations themselves. */
+export function createTestDb(options: { migrate?: boolean } = {}): TestDb {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-test-"));
   const path = join(dir, "tollgate.db");
   const db = openDatabase(path);
-  migrate(db);
+  if (options.migrate !== false) migrate(db);
   return {
     db,
     path,

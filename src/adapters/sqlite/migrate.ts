@@ -54,8 +54,12 @@ export interface MigrationResult {
   current: number;
 }
 
+const HAND_EDITED =
+  "Migrations are forward-only: restore the original file, or add a new numbered migration. If schema_migrations was edited by hand, restore it from a backup.";
+
 export function migrate(db: Db, dir: string = defaultMigrationsDir()): MigrationResult {
   const files = readMigrations(dir);
+  refuseUnrecordedSchema(db);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const done = db.prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version").all() as {
@@ -72,15 +76,7 @@ export function migrate(db: Db, dir: string = defaultMigrationsDir()): Migration
       file.name !== row.name ||
       file.checksum !== row.checksum
     ) {
-      const why =
-        file === undefined
-          ? `the database has ${row.name}, which is not in ${dir} (is this database newer than the code?)`
-          : file.version !== row.version || file.name !== row.name
-            ? `the database applied ${row.name} where the files have ${file.name}`
-            : `${row.name} was edited after it was applied (checksums differ)`;
-      throw new CodedError("migrations_out_of_sync", `migrations_out_of_sync: ${why}`, {
-        hint: "Migrations are forward-only: restore the original file, or add a new numbered migration.",
-      });
+      throw new CodedError("migrations_out_of_sync", mismatch(row, file, files, dir), { hint: HAND_EDITED });
     }
   }
 
@@ -95,9 +91,58 @@ export function migrate(db: Db, dir: string = defaultMigrationsDir()): Migration
         record.run(file.version, file.name, file.checksum, Date.now());
       }).immediate();
     } catch (error) {
-      throw new CodedError("migration_failed", `${file.name}: ${(error as Error).message}`, { cause: error });
+      throw new CodedError("migration_failed", `${file.name}: ${(error as Error).message}`, {
+        cause: error,
+        hint: `Nothing of ${file.name} was kept (it runs in one transaction). ${HAND_EDITED}`,
+      });
     }
     applied.push(file.name);
   }
   return { applied, current: files.at(-1)?.version ?? 0 };
+}
+
+interface AppliedRow {
+  version: number;
+  name: string;
+  checksum: string;
+}
+
+/** Why an applied row and the file at its position disagree, in the words an operator needs. */
+function mismatch(
+  row: AppliedRow,
+  file: MigrationFile | undefined,
+  files: MigrationFile[],
+  dir: string,
+): string {
+  if (file === undefined)
+    return `the database has ${row.name}, which is not in ${dir} (is this database newer than the code?)`;
+  if (file.name === row.name && file.version !== row.version)
+    return `the database records ${row.name} as version ${row.version}; the file is version ${file.version}`;
+  if (file.version < row.version && files.some((f) => f.name === row.name))
+    return `${file.name} is not recorded as applied, but ${row.name} after it is (a schema_migrations row is missing)`;
+  if (file.version !== row.version || file.name !== row.name)
+    return `the database applied ${row.name} where the files have ${file.name}`;
+  return `${row.name} was edited after it was applied (checksums differ)`;
+}
+
+/**
+ * Tables but no schema_migrations: the ledger was dropped, or the file is another application's
+ * database. Running 0001 over it would fail halfway through with "table already exists".
+ */
+function refuseUnrecordedSchema(db: Db): void {
+  const ledger = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (ledger !== undefined) return;
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 3",
+    )
+    .all() as { name: string }[];
+  if (tables.length === 0) return;
+  throw new CodedError(
+    "migrations_out_of_sync",
+    `the database has tables (${tables.map((t) => t.name).join(", ")}…) but no schema_migrations, so what was applied is unknown`,
+    { hint: `Point DATABASE_URL at Tollgate's database, or at a new file. ${HAND_EDITED}` },
+  );
 }

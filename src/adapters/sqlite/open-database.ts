@@ -1,12 +1,12 @@
 /** Opens the SQLite store the way every part of Tollgate relies on (SPEC §8). */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
 
 export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") makeFolders(dirname(path));
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   // NOTE: FULL, not NORMAL: a 202 promises the evidence survives a power cut, so every commit
@@ -19,4 +19,18 @@ export function openDatabase(path: string): Db {
   // OS. 64 MB keeps the working set (and the readers' hot pages) in memory.
   db.pragma("cache_size = -65536");
   return db;
+}
+
+/**
+ * `mkdir -p`, one level at a time. NOTE: not `mkdirSync(dir, { recursive: true })`: on Node 20 it
+ * never returns for a path under /proc (ENOENT where the parent exists, retried forever), and
+ * `DATABASE_URL=/proc/x/t.db tollgate migrate` spun a core until killed.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) mkdirSync(folder);
 }

@@ -56,7 +56,12 @@ describe("migrate", () => {
     const dir = copyOfMigrations();
     writeFileSync(join(dir, "9999_extra.sql"), "CREATE TABLE extra (x INTEGER);");
     migrate(test.db, dir);
-    expect(() => migrate(test.db)).toThrowError(/migrations_out_of_sync/);
+    expect(() => migrate(test.db)).toThrowError(
+      expect.objectContaining({
+        code: "migrations_out_of_sync",
+        message: expect.stringContaining("9999_extra.sql"),
+      }),
+    );
   });
 
   it("refuses a migration inserted before one already applied", () => {
@@ -79,6 +84,44 @@ describe("migrate", () => {
     const first = readdirSync(dir)[0]!;
     writeFileSync(join(dir, first), "-- edited\n");
     expect(() => migrate(test.db, dir)).toThrowError(/edited after it was applied/);
+  });
+
+  it.each([
+    {
+      edit: "a row's version changed by hand",
+      sql: "UPDATE schema_migrations SET version = 10 WHERE version = 7",
+      says: "the database records 0007_evidence_by_digest_prefix.sql as version 10; the file is version 7",
+    },
+    {
+      edit: "a row deleted from the middle",
+      sql: "DELETE FROM schema_migrations WHERE version = 4",
+      says: "0004_drift.sql is not recorded as applied, but 0005_evidence_latest.sql after it is",
+    },
+    {
+      edit: "the ledger dropped",
+      sql: "DROP TABLE schema_migrations",
+      says: "but no schema_migrations, so what was applied is unknown",
+    },
+  ])("refuses a ledger with $edit, saying what is wrong, and changes nothing", ({ sql, says }) => {
+    test = createTestDb();
+    test.db.exec(sql);
+    const tables = () => test.db.prepare("SELECT name FROM sqlite_schema ORDER BY name").all();
+    const before = tables();
+    expect(() => migrate(test.db)).toThrowError(
+      expect.objectContaining({ code: "migrations_out_of_sync", message: expect.stringContaining(says) }),
+    );
+    expect(tables()).toEqual(before);
+  });
+
+  it("refuses another application's database instead of failing halfway through 0001", () => {
+    test = createTestDb({ migrate: false });
+    test.db.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
+    expect(() => migrate(test.db)).toThrowError(
+      expect.objectContaining({
+        code: "migrations_out_of_sync",
+        message: expect.stringContaining("(orders…)"),
+      }),
+    );
   });
 
   it("rolls back a failing migration whole and records nothing", () => {
