@@ -4,6 +4,7 @@
  * 4xx), 2 when Tollgate cannot be reached or fails (5xx), so a pipeline can tell "no" from "down".
  */
 import { Command, Option } from "commander";
+import { z } from "zod";
 import type { CliIo } from "./io.js";
 import { nonNegativeInt, runGuarded } from "./write-command.js";
 
@@ -33,6 +34,18 @@ interface ReadinessBody {
   message?: string;
   candidates?: { name: string; digest: string; version?: string | null }[];
 }
+
+/**
+ * What a 200 from Tollgate's readiness route carries (SPEC §3.6). A gate must not pass on an
+ * answer it cannot read: a wrong TOLLGATE_URL (a proxy page, another service) is "unreachable".
+ */
+const READINESS_ANSWER = z.object({
+  artifact: z.object({ name: z.string(), digest: z.string() }),
+  environment: z.string(),
+  verdict: z.enum(["ready", "waiting", "blocked"]),
+  checks: z.array(z.object({ id: z.string(), status: z.string(), reason: z.string() })),
+  contract_revision: z.string(),
+});
 
 type Fetched =
   | { kind: "answer"; status: number; body: ReadinessBody }
@@ -105,6 +118,13 @@ async function assertReady(io: CliIo, ref: string, flags: AssertFlags): Promise<
   if (result.status !== 200) {
     printRefusal(io, result.status, result.body);
     return 1;
+  }
+  if (!READINESS_ANSWER.safeParse(result.body).success) {
+    io.stderr(
+      `tollgate: unreachable: ${url.origin} answered 200, but not with a Tollgate readiness answer\n`,
+    );
+    io.stderr("hint: check TOLLGATE_URL (or --url): it should be Tollgate's base URL\n");
+    return 2;
   }
   if (flags.json) io.stdout(`${JSON.stringify(result.body, null, 2)}\n`);
   else printReadiness(io, result.body);

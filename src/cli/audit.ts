@@ -8,6 +8,7 @@ import { openDatabase } from "../adapters/sqlite/open-database.js";
 import { sqlitePathFrom } from "../config.js";
 import { isCodedError } from "../errors.js";
 import type { CliIo } from "./io.js";
+import { EX_USAGE, refuseArguments } from "./no-options.js";
 
 const USAGE =
   "Usage: tollgate audit verify\n       tollgate audit export [--since <ISO time>] [--format jsonl|csv]\n";
@@ -35,14 +36,25 @@ function parseExport(argv: string[]): { since?: Date; format: ExportFormat } | s
 
 export async function runAudit(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === "--help" || sub === "-h") {
+    io.stdout(USAGE);
+    return 0;
+  }
   if (sub !== "verify" && sub !== "export") {
     io.stderr(USAGE);
-    return 64;
+    return EX_USAGE;
+  }
+  if (sub === "verify") {
+    const refused = refuseArguments("audit verify", rest, USAGE, io);
+    if (refused !== undefined) return refused;
+  } else if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(USAGE);
+    return 0;
   }
   const options = sub === "export" ? parseExport(rest) : { format: "jsonl" as const };
   if (typeof options === "string") {
     io.stderr(`tollgate audit: ${options}\n${USAGE}`);
-    return 64;
+    return EX_USAGE;
   }
   let path: string;
   try {

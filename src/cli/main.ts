@@ -1,4 +1,5 @@
 /** `tollgate <command>`: each command lives in its own module and is loaded only when used. */
+import { readFileSync } from "node:fs";
 import type { CliCommand, CliIo } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -47,10 +48,30 @@ export async function runCli(
     fullIo.stdout(usage());
     return name === undefined ? 64 : 0;
   }
+  if (name === "--version" || name === "-V" || name === "version") {
+    fullIo.stdout(`tollgate ${packageVersion()}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     fullIo.stderr(`tollgate: unknown command "${name}"\n\n${usage()}`);
     return 64;
   }
   return (await command.load())(rest, fullIo);
+}
+
+/** From package.json: two folders up from src/cli/, three from dist/src/cli/. */
+function packageVersion(): string {
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "tollgate" && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // not this folder
+    }
+  }
+  return "unknown";
 }

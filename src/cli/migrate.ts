@@ -4,12 +4,14 @@ import { openDatabase } from "../adapters/sqlite/open-database.js";
 import { sqlitePathFrom } from "../config.js";
 import { isCodedError } from "../errors.js";
 import type { CliIo } from "./io.js";
+import { refuseArguments } from "./no-options.js";
+
+const USAGE =
+  "Usage: tollgate migrate\n\nApplies pending migrations to DATABASE_URL and exits (0 ok, 1 failed).\n";
 
 export async function runMigrate(argv: string[], io: CliIo): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout("Usage: tollgate migrate\n\nApplies pending migrations to DATABASE_URL and exits.\n");
-    return 0;
-  }
+  const refused = refuseArguments("migrate", argv, USAGE, io);
+  if (refused !== undefined) return refused;
   try {
     const path = sqlitePathFrom(io.env.DATABASE_URL);
     const db = openDatabase(path);

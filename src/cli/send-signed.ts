@@ -21,7 +21,7 @@ export interface SendRequest {
 export type SendOutcome =
   | { kind: "accepted"; status: number; id: string; duplicate: boolean }
   | { kind: "rejected"; status: number; error: string; detail: Record<string, unknown> }
-  | { kind: "unreachable"; reason: string };
+  | { kind: "unreachable"; reason: string; final?: boolean };
 
 const RETRYABLE = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
@@ -30,7 +30,7 @@ export async function sendSigned(request: SendRequest): Promise<SendOutcome> {
   for (let attempt = 0; attempt <= request.retries; attempt += 1) {
     if (attempt > 0) await sleep(request.retryDelayMs * 2 ** (attempt - 1));
     last = await attemptOnce(request);
-    if (last.kind !== "unreachable") return last;
+    if (last.kind !== "unreachable" || last.final === true) return last;
   }
   return last;
 }
@@ -49,16 +49,23 @@ async function attemptOnce(request: SendRequest): Promise<SendOutcome> {
       signal: AbortSignal.timeout(request.timeoutMs ?? 15_000),
     });
   } catch (error) {
-    return { kind: "unreachable", reason: describeNetworkError(error) };
+    return {
+      kind: "unreachable",
+      reason: `${describeNetworkError(error)} at ${new URL(request.url).origin}`,
+    };
   }
   const detail = await readJson(response);
   if (response.ok) {
-    return {
-      kind: "accepted",
-      status: response.status,
-      id: typeof detail.id === "string" ? detail.id : "",
-      duplicate: detail.duplicate === true,
-    };
+    // NOTE: only Tollgate's own answer counts as stored. A wrong URL (a static site, a proxy's
+    // login page) also answers 200, and CI would go green with the evidence dropped.
+    if (detail.status !== "accepted" || typeof detail.id !== "string" || detail.id === "") {
+      return {
+        kind: "unreachable",
+        reason: `HTTP ${response.status}, but not Tollgate's answer ({"status":"accepted","id":…}); check --url / TOLLGATE_URL`,
+        final: true,
+      };
+    }
+    return { kind: "accepted", status: response.status, id: detail.id, duplicate: detail.duplicate === true };
   }
   const error = typeof detail.error === "string" ? detail.error : `http_${response.status}`;
   if (RETRYABLE(response.status)) return { kind: "unreachable", reason: `HTTP ${response.status} ${error}` };

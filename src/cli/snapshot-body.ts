@@ -46,6 +46,12 @@ export function buildSnapshot(parts: SnapshotPart[], flags: SnapshotFlags, now: 
       mergeCategory(config, owner, category, values, part.label, problems);
     }
   }
+  // NOTE: the newest snapshot replaces an environment's configuration for drift checks, so an
+  // empty one (a file that lost its content) would silently wipe it.
+  if (problems.length === 0 && Object.keys(config).length === 0)
+    problems.push(
+      "config is empty: a snapshot replaces the environment's previous one, so send at least one category",
+    );
   const environment = pick("environment", flags.environment, fromFile.environment, problems);
   if (environment === undefined) problems.push("--environment: required (or an `environment` in FILE)");
   const takenAtText = pick("taken-at", flags.takenAt, fromFile.taken_at, problems);
@@ -56,7 +62,7 @@ export function buildSnapshot(parts: SnapshotPart[], flags: SnapshotFlags, now: 
   const source = flags.source ?? fileSource ?? (imported.length > 0 ? imported.join("+") : "file");
   if (problems.length > 0 || environment === undefined) throw new InputProblems(problems);
   const body: SnapshotBody = { environment, taken_at: takenAt.toISOString(), source, config };
-  const size = Buffer.byteLength(JSON.stringify(body));
+  const size = Buffer.byteLength(jsonOf(body));
   if (size > MAX_SNAPSHOT_BYTES)
     throw new InputProblems([`snapshot is ${size} bytes; the limit is ${MAX_SNAPSHOT_BYTES}`]);
   return body;
@@ -68,12 +74,25 @@ function fileConfig(part: SnapshotPart, fromFile: Json, problems: string[]): Rec
     problems.push(`${part.label}: must hold an object (a snapshot or its config)`);
     return {};
   }
-  if (!isObject(part.doc.config)) return part.doc as Record<string, ConfigValue>;
+  if (!("config" in part.doc)) return part.doc as Record<string, ConfigValue>;
+  // A full body: its keys are SPEC §3.3's, and anything else is a typo that would be dropped.
+  for (const key of Object.keys(part.doc)) {
+    if (!(BODY_KEYS as readonly string[]).includes(key))
+      problems.push(
+        `${part.label}: unknown key "${key}" beside config (a snapshot has ${BODY_KEYS.join(", ")})`,
+      );
+  }
   for (const key of ["environment", "taken_at", "source"] as const) {
     if (part.doc[key] !== undefined) fromFile[key] = part.doc[key];
   }
+  if (!isObject(part.doc.config)) {
+    problems.push(`${part.label}: config must be an object of categories`);
+    return {};
+  }
   return part.doc.config as Record<string, ConfigValue>;
 }
+
+const BODY_KEYS = ["environment", "taken_at", "source", "config"] as const;
 
 function mergeCategory(
   config: Record<string, ConfigValue>,
@@ -112,4 +131,16 @@ function pick(name: string, flag: string | undefined, file: unknown, problems: s
     problems.push(`--${name}: "${flag}" contradicts the file's "${fileValue}"`);
   }
   return flag ?? fileValue;
+}
+
+/** A YAML anchor used inside itself (`a: &a [*a]`) parses to a cycle, which JSON cannot hold. */
+function jsonOf(body: SnapshotBody): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new InputProblems([
+      "FILE: a YAML alias refers to its own anchor (a cycle); a snapshot must be a tree",
+    ]);
+  }
 }

@@ -44,7 +44,7 @@ export async function runSnapshot(argv: string[], io: CliIo): Promise<number> {
       flags,
       "api/v1/snapshots",
       body,
-      `snapshot of ${body.environment} (${categories} categories)`,
+      `snapshot of ${body.environment} (${categories} ${categories === 1 ? "category" : "categories"})`,
     );
   });
 }

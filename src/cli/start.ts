@@ -1,8 +1,19 @@
 /** `tollgate start` (= `npm start`): runs the bot until SIGTERM/SIGINT; 78 on bad configuration. */
 import { startTollgate } from "../main.js";
 import type { CliIo } from "./io.js";
+import { refuseArguments } from "./no-options.js";
 
-export async function runStart(_argv: string[], io: CliIo): Promise<number> {
+const USAGE = `Usage: tollgate start
+
+Runs the bot: the HTTP API, Slack's /slack/events and the schedules, configured by environment
+variables (README.md → Configuration). Without SLACK_BOT_TOKEN it runs in sandbox mode.
+Stops on SIGTERM or SIGINT after finishing requests in flight; SIGHUP reloads the contracts.
+Exit status: 0 stopped by a signal, 78 bad configuration or contracts, 1 could not start.
+`;
+
+export async function runStart(argv: string[], io: CliIo): Promise<number> {
+  const refused = refuseArguments("start", argv, USAGE, io);
+  if (refused !== undefined) return refused;
   let started = false;
   const code = await startTollgate(io.env, io, {
     onListening: () => {

@@ -51,7 +51,8 @@ export async function runGuarded(io: CliIo, body: () => Promise<number>): Promis
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (error instanceof InputProblems) {
-      io.stderr(`tollgate: invalid_payload: ${error.problems.length} problem(s)\n`);
+      const count = error.problems.length;
+      io.stderr(`tollgate: invalid_payload: ${count} ${count === 1 ? "problem" : "problems"}\n`);
       for (const problem of error.problems) io.stderr(`  ${problem}\n`);
       return 1;
     }
@@ -84,7 +85,8 @@ export async function sendOrPrint(
     return 1;
   }
   const base = flags.url ?? nonEmpty(io.env.TOLLGATE_URL) ?? "http://localhost:3000";
-  if (!URL.canParse(base)) throw new InputProblems([`--url: "${base}" is not a URL`]);
+  if (!/^https?:\/\//i.test(base) || !URL.canParse(base))
+    throw new InputProblems([`--url: "${base}" is not an http(s) URL`]);
   const delivery = flags.delivery ?? deliveryKey();
   const outcome = await sendSigned({
     url: new URL(path, base.endsWith("/") ? base : `${base}/`).toString(),

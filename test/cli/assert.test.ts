@@ -129,6 +129,28 @@ describe("tollgate assert when Tollgate is unreachable", () => {
     }
   });
 
+  it("exits 2 when a 200 is not a Tollgate readiness answer: a gate never passes on what it cannot read", async () => {
+    const impostor: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"verdict":"ready"}');
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+    const { port } = impostor.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await assertCli([
+        "checkout-api",
+        "--to",
+        "prod",
+        "--url",
+        `http://127.0.0.1:${port}`,
+      ]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("answered 200, but not with a Tollgate readiness answer");
+    } finally {
+      await new Promise<void>((resolve) => impostor.close(() => resolve()));
+    }
+  });
+
   it("exits 2 when the server fails (5xx)", async () => {
     const broken = await startReadinessServer({ tokens: [TOKEN], clock: { now: () => NOW } });
     seedReadiness(broken.stores);

@@ -196,7 +196,7 @@ describe("tollgate report: rejected (exit 1)", () => {
     expect(await runReport(args, cli)).toBe(1);
     expect(cli.err()).toBe(
       [
-        "tollgate: invalid_payload: 6 problem(s)",
+        "tollgate: invalid_payload: 6 problems",
         '  --artifact: "Checkout API" is not a valid name (lower case, digits, . _ / -)',
         '  --digest: "sha256:xyz" must be sha256: followed by 64 hex characters',
         "  --name: required (e.g. --name e2e)",
@@ -214,6 +214,19 @@ describe("tollgate report: rejected (exit 1)", () => {
     const cli = io();
     expect(await runReport([...ARTIFACT, "--junit", "broken.xml"], cli)).toBe(1);
     expect(cli.err()).toMatch(/^tollgate: invalid_payload: broken\.xml: malformed XML at line 1/);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("refuses an empty JUnit file and a --url that is not http(s), before sending", async () => {
+    writeFileSync(join(dir, "empty.xml"), "");
+    const empty = io();
+    expect(await runReport([...ARTIFACT, "--junit", "empty.xml"], empty)).toBe(1);
+    expect(empty.err()).toContain("empty.xml: the file is empty");
+    const ftp = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--url", "ftp://ci.example.com"], ftp)).toBe(
+      1,
+    );
+    expect(ftp.err()).toContain('--url: "ftp://ci.example.com" is not an http(s) URL');
     expect(server.received).toHaveLength(0);
   });
 
@@ -241,7 +254,7 @@ describe("tollgate report: unreachable (exit 2)", () => {
     const cli = io({ TOLLGATE_URL: await closedPortUrl() });
     expect(await runReport([...ARTIFACT, "--status", "passed", "--retries", "1", ...FAST], cli)).toBe(2);
     expect(cli.err()).toMatch(
-      /^tollgate: unreachable: ECONNREFUSED \(delivery=[0-9a-f-]{36}; re-run with the same --delivery/,
+      /^tollgate: unreachable: ECONNREFUSED at http:\/\/127\.0\.0\.1:\d+ \(delivery=[0-9a-f-]{36}; re-run with the same --delivery/,
     );
   });
 
@@ -251,6 +264,20 @@ describe("tollgate report: unreachable (exit 2)", () => {
     expect(await runReport([...ARTIFACT, "--status", "passed", "--retries", "2", ...FAST], cli)).toBe(2);
     expect(server.received).toHaveLength(3);
     expect(cli.err()).toContain("unreachable: HTTP 503 not_ready");
+  });
+});
+
+describe("tollgate report: an answer that is not Tollgate's (exit 2)", () => {
+  it.each([
+    ["a web page answering 200", { status: 200, html: "<html>hello</html>" }],
+    ["JSON without an id", { status: 202, body: { ok: true } }],
+  ])("treats %s as not reached, without retrying", async (_why, answer) => {
+    server.script = [answer];
+    const cli = io();
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--retries", "2", ...FAST], cli)).toBe(2);
+    expect(server.received).toHaveLength(1);
+    expect(cli.out()).toBe("");
+    expect(cli.err()).toMatch(/unreachable: HTTP 20\d, but not Tollgate's answer .*check --url/);
   });
 });
 

@@ -177,6 +177,40 @@ describe("tollgate snapshot: rejected (exit 1)", () => {
     expect(wrong.err()).toContain('tollgate: invalid_payload: flagd: expected an object with "flags"');
   });
 
+  it.each([
+    [
+      "a YAML anchor used inside itself",
+      "alias.yaml",
+      "a: &a [*a]\n",
+      "a YAML alias refers to its own anchor",
+    ],
+    [
+      "a full body whose config is not an object",
+      "body.json",
+      '{"environment":"prod","config":"x"}',
+      "body.json: config must be an object of categories",
+    ],
+    [
+      "a full body with a key SPEC §3.3 does not have",
+      "typo.json",
+      '{"environment":"prod","confg":{},"config":{"data":{"a":1}}}',
+      'typo.json: unknown key "confg" beside config',
+    ],
+    [
+      "an empty config, which would wipe the environment's configuration",
+      "empty.json",
+      '{"environment":"prod","config":{}}',
+      "config is empty",
+    ],
+  ])("refuses %s before sending", async (_why, file, text, problem) => {
+    writeFileSync(join(dir, file), text);
+    const cli = io();
+    expect(await runSnapshot([file, "--environment", "prod"], cli)).toBe(1);
+    expect(cli.err()).toContain("tollgate: invalid_payload:");
+    expect(cli.err()).toContain(problem);
+    expect(server.received).toHaveLength(0);
+  });
+
   it("passes on the server's 400 and 413", async () => {
     writeFileSync(join(dir, "prod.json"), JSON.stringify(SPEC_EXAMPLE));
     server.script = [

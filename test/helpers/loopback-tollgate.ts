@@ -17,7 +17,9 @@ export interface Received {
 
 export interface Scripted {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** Sent as is, as text/html, instead of `body` (a proxy page, a wrong URL). */
+  html?: string;
 }
 
 export interface LoopbackTollgate {
@@ -57,6 +59,8 @@ export async function startLoopbackTollgate(secret: string): Promise<LoopbackTol
         res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       };
       const scripted = state.script.shift();
+      if (scripted?.html !== undefined)
+        return res.writeHead(scripted.status, { "content-type": "text/html" }).end(scripted.html);
       if (scripted !== undefined) return answer(scripted.status, scripted.body);
       if (!signatureValid) return answer(401, { error: "unauthorized" });
       const delivery = header("x-tollgate-delivery");

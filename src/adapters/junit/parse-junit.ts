@@ -87,10 +87,16 @@ function parseDocument(input: JunitInput): XmlNode {
       hint: "pass a JUnit XML report (a <testsuites> or <testsuite> root)",
     });
   };
+  if (input.xml.trim() === "") fail("the file is empty (did the test run write its report?)");
   if (/<!DOCTYPE/i.test(input.xml)) fail("DOCTYPE declarations are not allowed in JUnit reports");
   const valid = XMLValidator.validate(input.xml);
-  if (valid !== true)
-    fail(`malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  if (valid !== true) {
+    const where =
+      valid.err.col === undefined
+        ? `line ${valid.err.line}`
+        : `line ${valid.err.line}, column ${valid.err.col}`;
+    fail(`malformed XML at ${where}: ${valid.err.msg}`);
+  }
   const doc = parser.parse(input.xml) as XmlNode;
   if ("testsuites" in doc) return asNode(doc.testsuites);
   const bare = doc.testsuite;
