@@ -43,6 +43,32 @@ function flattenInto(out: FlatCategory, prefix: string, value: { [key: string]: 
   }
 }
 
+/**
+ * Paths one snapshot spells twice, nested and dotted (`{"a": {"b": 1}, "a.b": 2}`), as
+ * `category.path`. Flattened, one of the two values would hide the other, and which one depends
+ * on key order, so intake refuses such a snapshot instead of comparing half of it.
+ */
+export function pathsSpelledTwice(config: Record<string, ConfigValue>, limit = 10): string[] {
+  const twice: string[] = [];
+  for (const category of Object.keys(config)) {
+    const value = config[category] as ConfigValue;
+    if (!isBranch(value)) continue;
+    const seen = new Set<string>();
+    const visit = (prefix: string, branch: { [key: string]: ConfigValue }): void => {
+      for (const key of Object.keys(branch)) {
+        if (twice.length >= limit) return;
+        const child = branch[key] as ConfigValue;
+        const path = prefix === "" ? key : `${prefix}.${key}`;
+        if (isBranch(child)) visit(path, child);
+        else if (seen.has(path)) twice.push(fullPath(category, path));
+        else seen.add(path);
+      }
+    };
+    visit("", value);
+  }
+  return twice;
+}
+
 /** Flattens every category to dotted paths; `isIgnored` sees `category.key` (or `category`). */
 export function flattenSnapshot(
   config: Record<string, ConfigValue>,

@@ -6,6 +6,7 @@ import {
   computeDrift,
   computeDriftByFlattening,
   flattenSnapshot,
+  pathsSpelledTwice,
 } from "../../src/domain/compute-drift.js";
 import type { DriftRules } from "../../src/domain/drift.js";
 import type { ConfigValue } from "../../src/domain/evidence.js";
@@ -205,6 +206,30 @@ describe("computeDrift against the flattening reference", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("pathsSpelledTwice", () => {
+  it("finds a path given both nested and dotted, in either order and at any depth", () => {
+    expect(pathsSpelledTwice({ data: { a: { b: 2 }, "a.b": 1 } })).toEqual(["data.a.b"]);
+    expect(pathsSpelledTwice({ data: { "a.b": 1, a: { b: 2 } } })).toEqual(["data.a.b"]);
+    expect(pathsSpelledTwice({ x: { "a.b": { c: 1 }, a: { "b.c": 2 } } })).toEqual(["x.a.b.c"]);
+  });
+
+  it("accepts dotted keys that name distinct paths, and leaves and categories of any shape", () => {
+    const config = { data: { "orders.rows": 1, orders: { schema: "v42" } }, flags: true, list: [1] };
+    expect(pathsSpelledTwice(config)).toEqual([]);
+    // A path in two categories is two paths.
+    expect(pathsSpelledTwice({ a: { b: 1 }, c: { b: 1 } })).toEqual([]);
+  });
+
+  it("stops after the limit", () => {
+    const data: Record<string, ConfigValue> = {};
+    for (let i = 0; i < 30; i++) {
+      data[`k${i}.x`] = 1;
+      data[`k${i}`] = { x: 2 };
+    }
+    expect(pathsSpelledTwice({ data }, 5)).toHaveLength(5);
   });
 });
 

@@ -554,6 +554,9 @@ describe("§3.6 read API (bearer tokens)", () => {
       (await get(full.baseUrl, "/api/v1/promotions?environment=staging&state=bogus", TOKEN_A)).status,
     ).toBe(400);
     expect((await get(full.baseUrl, "/api/v1/promotions?environment=staging")).status).toBe(401);
+    const unknown = await get(full.baseUrl, "/api/v1/promotions?environment=qa", TOKEN_A);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: "environment_not_found" });
   });
 
   it("is off when TOLLGATE_API_TOKENS is unset: no readiness, no promotions, for any token", async () => {

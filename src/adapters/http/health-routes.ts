@@ -11,8 +11,14 @@ export function registerHealthRoutes(http: HttpServer): void {
     "/readyz",
     async (_req, res) => {
       const report = await http.readiness();
-      if (report.ready) sendJson(res, 200, { status: "ready", components: report.components });
-      else sendJson(res, 503, { error: "not_ready", state: report.state, components: report.components });
+      if (report.ready) return sendJson(res, 200, { status: "ready", components: report.components });
+      const failing = Object.entries(report.components)
+        .filter(([, component]) => !component.ok)
+        .map(([name]) => name);
+      // The listener's own state is "ready" while a component fails; saying so beside a 503 read
+      // as a contradiction, so that case is "degraded", with the failing components named.
+      const state = report.state === "ready" ? "degraded" : report.state;
+      sendJson(res, 503, { error: "not_ready", state, failing, components: report.components });
     },
     always,
   );

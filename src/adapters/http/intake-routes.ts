@@ -104,6 +104,14 @@ async function accept(
   if (!isJson(req.headers["content-type"])) {
     throw new CodedError("unsupported_media_type", "send Content-Type: application/json");
   }
+  // Bodies are not decompressed: a gzip body would be verified and parsed as if it were plain.
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    throw new CodedError(
+      "unsupported_media_type",
+      `Content-Encoding ${encoding} is not supported; send the body uncompressed`,
+    );
+  }
   const body = await readBody(req, route.limit);
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   const { "x-tollgate-timestamp": timestamp, "x-tollgate-signature": signature } = req.headers;

@@ -79,6 +79,15 @@ function listPromotions(deps: PromotionRouteDeps) {
       sendJson(res, 400, { error: "invalid_payload", issues });
       return;
     }
+    // As the readiness route answers: a pull-based deployer polling a misspelt environment must
+    // hear so, not get an empty list forever.
+    if (!deps.contracts.current().contracts.has(environment)) {
+      sendJson(res, 404, {
+        error: "environment_not_found",
+        message: `no contract for environment "${environment}"`,
+      });
+      return;
+    }
     const states = state !== null && isPromotionState(state) ? [state] : PROMOTION_STATES;
     const promotions = deps.promotions.inEnvironment(environment, states, limit);
     sendJson(res, 200, { environment, promotions: promotions.map((p) => promotionJson(p, deps)) });

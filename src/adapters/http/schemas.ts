@@ -5,8 +5,14 @@
  */
 import { z } from "zod";
 import { ARTIFACT_NAME, COMMIT, DIGEST, VERSION } from "../../domain/artifact.js";
+import { pathsSpelledTwice } from "../../domain/compute-drift.js";
 import { ENVIRONMENT_NAME } from "../../domain/contract.js";
-import { DEPLOYMENT_STATUSES, EVIDENCE_KINDS, EVIDENCE_STATUSES } from "../../domain/evidence.js";
+import {
+  type ConfigValue,
+  DEPLOYMENT_STATUSES,
+  EVIDENCE_KINDS,
+  EVIDENCE_STATUSES,
+} from "../../domain/evidence.js";
 import type { Clock } from "../../flows/ports.js";
 import type { Issue } from "./respond.js";
 
@@ -49,6 +55,17 @@ const summary = z
   .refine((v) => Object.keys(v).length <= 64, "at most 64 counts");
 
 const jsonObject = z.record(z.string(), z.unknown());
+
+/** A snapshot's configuration: every path spelled once (see pathsSpelledTwice). */
+const snapshotConfig = jsonObject.superRefine((config, ctx) => {
+  for (const path of pathsSpelledTwice(config as Record<string, ConfigValue>)) {
+    ctx.addIssue({
+      code: "custom",
+      path: path.split(".").slice(0, 1),
+      message: `"${path}" is given twice, as nested keys and as a dotted key; send it once`,
+    });
+  }
+});
 
 function timestamp(clock: Clock) {
   return z.iso
@@ -104,7 +121,7 @@ export function createPayloadSchemas(clock: Clock) {
       environment,
       taken_at: timestamp(clock).optional(),
       source: text(128).optional(),
-      config: jsonObject,
+      config: snapshotConfig,
     }),
   };
 }

@@ -116,7 +116,9 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const byMethod = routes.get(path);
-    const route = byMethod?.get(req.method ?? "GET");
+    // HEAD is GET without the body (RFC 9110 §9.3.2); Node drops the body of a HEAD answer itself.
+    const route =
+      byMethod?.get(req.method ?? "GET") ?? (req.method === "HEAD" ? byMethod?.get("GET") : undefined);
     const mount = byMethod === undefined ? findMount(path) : undefined;
     const label = route || byMethod ? path : (mount?.prefix ?? "unmatched");
     const ctx = context(req, res, label, url, q);
@@ -131,7 +133,9 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
       return;
     }
     if (route === undefined && mount === undefined) {
-      const allow = byMethod ? [...byMethod.keys()].join(", ") : undefined;
+      const methods = byMethod ? [...byMethod.keys()] : [];
+      if (methods.includes("GET")) methods.push("HEAD");
+      const allow = methods.length > 0 ? methods.join(", ") : undefined;
       if (allow) sendJson(res, 405, { error: "method_not_allowed" }, { allow });
       else sendJson(res, 404, { error: "not_found", message: `no route for ${req.method} ${path}` });
       return;
@@ -146,11 +150,12 @@ export function createHttpServer(deps: { logger: Logger; metrics: HttpMetrics })
 
   function run(call: () => unknown, res: ServerResponse, ctx: RequestContext): void {
     const fail = (error: unknown) => {
-      ctx.log.error({ err: error }, "request failed");
-      if (!res.headersSent) {
-        const { status, body } = errorResponse(error);
-        sendJson(res, status, body);
-      } else res.destroy();
+      const { status, body } = errorResponse(error);
+      // A coded 4xx is the caller's mistake, answered as such: no stack trace at error level.
+      if (status < 500) ctx.log.info({ code: body.error }, "request refused");
+      else ctx.log.error({ err: error }, "request failed");
+      if (!res.headersSent) sendJson(res, status, body);
+      else res.destroy();
     };
     try {
       const result = call();

@@ -40,7 +40,8 @@ export function verifyV1(
   if (!/^\d{1,12}$/.test(timestampHeader)) return false;
   const timestamp = Number(timestampHeader);
   if (Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_SECONDS) return false;
-  const given = Buffer.from(signatureHeader, "utf8");
+  // Hex is hex in either case; signV1 writes lower case.
+  const given = Buffer.from(signatureHeader.toLowerCase(), "utf8");
   let matched = false;
   for (const secret of secrets) {
     const expected = Buffer.from(signV1(secret, timestamp, rawBody), "utf8");

@@ -94,6 +94,12 @@ const CASES: Case[] = [
   },
   // 415
   {
+    name: "a Content-Encoding the server does not decode",
+    headers: { "content-encoding": "gzip" },
+    status: 415,
+    error: "unsupported_media_type",
+  },
+  {
     name: "no content type",
     headers: { "content-type": undefined },
     status: 415,
@@ -445,6 +451,14 @@ const CASES: Case[] = [
     status: 400,
     error: "invalid_payload",
     issuePath: "config",
+  },
+  {
+    name: "snapshot naming one path twice, nested and dotted",
+    path: "/api/v1/snapshots",
+    body: { environment: "prod", config: { data: { "a.b": 1, a: { b: 2 } } } },
+    status: 400,
+    error: "invalid_payload",
+    issuePath: "config.data",
   },
   {
     name: "snapshot without environment",

@@ -93,6 +93,21 @@ describe("intake API", () => {
     expect(third.status).toBe(401);
   });
 
+  it("takes the signature's hex in either case, as hex is (some HMAC tools print upper case)", async () => {
+    const body = Buffer.from(JSON.stringify(evidenceFor(digestOf("upper-hex"))));
+    const headers = signedHeadersFor(body, { secret: TEST_SECRET });
+    const signature = headers["x-tollgate-signature"] as string;
+    headers["x-tollgate-signature"] = `v1=${signature.slice(3).toUpperCase()}`;
+    expect(
+      (await sendRaw(t.baseUrl, { method: "POST", path: "/api/v1/evidence", headers, body })).status,
+    ).toBe(202);
+    const flipped = signature.endsWith("0") ? "1" : "0";
+    headers["x-tollgate-signature"] = `v1=${signature.slice(3, -1).toUpperCase()}${flipped}`;
+    expect(
+      (await sendRaw(t.baseUrl, { method: "POST", path: "/api/v1/evidence", headers, body })).status,
+    ).toBe(401);
+  });
+
   it("accepts timestamps up to 5 minutes off in either direction", async () => {
     const now = Math.floor(Date.now() / 1000);
     for (const offset of [-299, 299]) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RequestContext } from "../../../src/adapters/http/server.js";
+import { CodedError } from "../../../src/errors.js";
 import { postSigned } from "../../helpers/api-client.js";
 import { digestOf, startTestApp, TEST_SECRET, type TestApp } from "../../helpers/test-app.js";
 import { hasFastProperties } from "../../helpers/v8-shape.js";
@@ -45,6 +46,8 @@ describe("HTTP server", () => {
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toMatchObject({
       error: "not_ready",
+      state: "degraded",
+      failing: ["slack_outbox"],
       components: { slack_outbox: { ok: false, detail: "3 permanent errors" } },
     });
   });
@@ -86,6 +89,14 @@ describe("HTTP server", () => {
     const wrong = await fetch(`${t.baseUrl}/api/v1/snapshots`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
+    const post = await fetch(`${t.baseUrl}/healthz`, { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+    // HEAD is answered as GET, without a body (load balancers and uptime checks probe with it).
+    const head = await fetch(`${t.baseUrl}/healthz`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    expect((await fetch(`${t.baseUrl}/api/v1/snapshots`, { method: "HEAD" })).status).toBe(405);
     const withId = await fetch(`${t.baseUrl}/healthz`, { headers: { "x-request-id": "ci-run-42" } });
     expect(withId.headers.get("x-request-id")).toBe("ci-run-42");
     expect((await fetch(`${t.baseUrl}/healthz`)).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -107,6 +118,44 @@ describe("HTTP server", () => {
       expect.objectContaining({ msg: "request", route: "/api/v1/evidence", status: 400, method: "POST" }),
     );
     expect(lines).toContainEqual(expect.objectContaining({ msg: "intake refused", code: "invalid_payload" }));
+  });
+
+  it("logs a route's coded 4xx at info without a stack, and a crash at error with one", async () => {
+    t = await startTestApp({
+      modules: [
+        {
+          name: "throwing-routes",
+          register(ctx) {
+            ctx.http.route("POST", "/refuse", () => {
+              throw new CodedError("invalid_payload", "type is required", { details: [] });
+            });
+            ctx.http.route("POST", "/crash", () => {
+              throw new Error("boom");
+            });
+          },
+        },
+      ],
+    });
+    const refused = await fetch(`${t.baseUrl}/refuse`, {
+      method: "POST",
+      headers: { "x-request-id": "r-1" },
+    });
+    expect(refused.status).toBe(400);
+    const crashed = await fetch(`${t.baseUrl}/crash`, { method: "POST", headers: { "x-request-id": "c-1" } });
+    expect(crashed.status).toBe(500);
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const of = (id: string) => lines.filter((l) => l.reqId === id && l.msg !== "request");
+    expect(of("r-1")).toEqual([
+      expect.objectContaining({ level: "info", msg: "request refused", code: "invalid_payload" }),
+    ]);
+    expect(JSON.stringify(of("r-1"))).not.toContain("stack");
+    expect(of("c-1")).toEqual([
+      expect.objectContaining({
+        level: "error",
+        msg: "request failed",
+        err: expect.objectContaining({ stack: expect.any(String) }),
+      }),
+    ]);
   });
 
   it("exposes Prometheus metrics: requests by route and status, ingest latency, evidence stored", async () => {
