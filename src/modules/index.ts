@@ -17,6 +17,8 @@ export interface ModuleOptions {
   slack?: Partial<Omit<SlackAppModuleOptions, "commands" | "listeners" | "promotions">>;
   drift?: DriftWiringOptions;
   extra?: AppModule[];
+  /** Registered before the product's modules, so their stop hooks run after every other. */
+  first?: AppModule[];
 }
 
 export function productModules(options: ModuleOptions): AppModule[] {
@@ -31,7 +33,7 @@ export function productModules(options: ModuleOptions): AppModule[] {
     promotions: promotions.cardSource,
   });
   // Promotions register first: the Slack module's commands and buttons call into them.
-  return [promotions, slack, ...(options.extra ?? [])];
+  return [...(options.first ?? []), promotions, slack, ...(options.extra ?? [])];
 }
 
 export interface Composition {
@@ -68,6 +70,7 @@ export async function composeTollgate(
       env: sandbox.env,
       promotions: { ...promotions, ...sandbox.promotionOptions },
       slack: sandbox.slackOptions,
+      first: [sandbox.emulatorModule],
       extra: [sandbox.module],
     }),
     sandbox,

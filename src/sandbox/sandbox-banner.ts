@@ -2,9 +2,15 @@
 export function sandboxBanner(
   selfUrl: string,
   configuredPort: number,
-  webhookSecret: string,
+  /** Undefined when it is the operator's own (TOLLGATE_WEBHOOK_SECRETS), which is never printed. */
+  webhookSecret: string | undefined,
   secretsFile: string,
 ): string {
+  const secretLine =
+    webhookSecret === undefined
+      ? "  Send evidence yourself, signed with one of your TOLLGATE_WEBHOOK_SECRETS:"
+      : `  Send evidence yourself (the secret is kept in ${secretsFile} across restarts):`;
+  const secret = webhookSecret ?? "'<one of your TOLLGATE_WEBHOOK_SECRETS>'";
   const port = new URL(selfUrl).port;
   const page = `http://localhost:${port || configuredPort}/`;
   const api = page.replace(/\/$/, "");
@@ -20,8 +26,8 @@ export function sandboxBanner(
     "Tollgate is running in SANDBOX mode (no SLACK_BOT_TOKEN): a built-in Slack emulator stands in for Slack.",
     `  Open ${page} to see the channels, act as sample people and send sample evidence.`,
     "",
-    `  Send evidence yourself (the secret is kept in ${secretsFile} across restarts):`,
-    `    export TOLLGATE_URL=${api} TOLLGATE_SECRET=${webhookSecret}`,
+    secretLine,
+    `    export TOLLGATE_URL=${api} TOLLGATE_SECRET=${secret}`,
     `    npx tollgate report --artifact checkout-api --digest ${digest} --version 1.4.2 --kind test --name unit --status passed`,
     "  or with curl:",
     `    body='${body}'`,

@@ -12,7 +12,7 @@
 import type { AppModule } from "../app.js";
 import type { Config } from "../config.js";
 import { sandboxDeployUrl } from "./sandbox-deploy-url.js";
-import { sandboxModule } from "./sandbox-module.js";
+import { sandboxEmulatorModule, sandboxModule } from "./sandbox-module.js";
 import { SANDBOX_GROUPS, SANDBOX_PEOPLE } from "./sandbox-people.js";
 import { loadSandboxSecrets, type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
 import { type SlackEmulator, startSlackEmulator } from "./slack-emulator/index.js";
@@ -43,12 +43,18 @@ export interface Sandbox {
   slackOptions: { coalesce: { quietMs: number; maxWaitMs: number } };
   secrets: SandboxSecrets;
   emulator: SlackEmulator;
-  /** Page, live events, acting as users, sample traffic, deployer, banner; closes the emulator at stop. */
+  /** Page, live events, acting as users, sample traffic, deployer, banner. */
   module: AppModule;
+  /** Closes the emulator at stop; goes first in the module list, so it stops last. */
+  emulatorModule: AppModule;
 }
 
 export async function prepareSandbox(config: Config, options: SandboxOptions = {}): Promise<Sandbox> {
-  const { secrets } = loadSandboxSecrets(sandboxFile(config.databasePath));
+  const saved = loadSandboxSecrets(sandboxFile(config.databasePath)).secrets;
+  // NOTE: SPEC §3 accepts exactly TOLLGATE_WEBHOOK_SECRETS. When the operator sets them, the page
+  // signs its samples with the first, and the generated secret is neither accepted nor printed.
+  const operatorSecret = config.webhookSecrets[0];
+  const secrets: SandboxSecrets = { ...saved, webhookSecret: operatorSecret ?? saved.webhookSecret };
   const emulator = await startSlackEmulator({
     tokens: [secrets.botToken],
     users: SANDBOX_PEOPLE.map(({ role: _role, ...user }) => user),
@@ -62,11 +68,7 @@ export async function prepareSandbox(config: Config, options: SandboxOptions = {
       signingSecret: secrets.signingSecret,
       apiUrl: emulator.apiUrl,
     },
-    // An operator's own secrets keep working; the generated one is what the page and banner use.
-    webhookSecrets: [
-      ...config.webhookSecrets.filter((s) => s !== secrets.webhookSecret),
-      secrets.webhookSecret,
-    ],
+    webhookSecrets: operatorSecret === undefined ? [saved.webhookSecret] : config.webhookSecrets,
   };
   // Known once the sandbox module is registered and the listener is up.
   let selfUrl: (() => string) | undefined;
@@ -84,9 +86,11 @@ export async function prepareSandbox(config: Config, options: SandboxOptions = {
     slackOptions: { coalesce: { quietMs: 150, maxWaitMs: 800 } },
     secrets,
     emulator,
+    emulatorModule: sandboxEmulatorModule(emulator),
     module: sandboxModule({
       emulator,
       secrets,
+      secretShown: operatorSecret === undefined,
       print: options.print ?? ((text) => process.stdout.write(text)),
       deployDelayMs: options.deployDelayMs ?? 1500,
       onContext: (context) => {

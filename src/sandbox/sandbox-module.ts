@@ -1,7 +1,8 @@
 /**
  * The sandbox as an AppModule: seeds the emulator's channels from the contracts (again after
  * each reload), registers the page, its live event stream, acting as users, sample traffic and
- * the fake deployer, prints the banner once listening, and closes the emulator at stop.
+ * the fake deployer, and prints the banner once listening. sandboxEmulatorModule closes the
+ * emulator, last.
  */
 import type { AppModule } from "../app.js";
 import { registerActRoutes } from "./act-routes.js";
@@ -19,6 +20,8 @@ import { registerStateRoutes } from "./state-routes.js";
 export interface SandboxModuleOptions {
   emulator: SlackEmulator;
   secrets: SandboxSecrets;
+  /** False when the webhook secret is the operator's own (TOLLGATE_WEBHOOK_SECRETS): never printed. */
+  secretShown: boolean;
   print(text: string): void;
   deployDelayMs: number;
   /** Hands out the sandbox's context (its own address, for the deploy-hook URL mapping). */
@@ -53,15 +56,26 @@ export function sandboxModule(options: SandboxModuleOptions): AppModule {
           sandboxBanner(
             sandbox.selfUrl(),
             app.config.port,
-            options.secrets.webhookSecret,
+            options.secretShown ? options.secrets.webhookSecret : undefined,
             sandboxFile(app.config.databasePath),
           ),
         ),
       );
-      app.onStop(async () => {
-        unsubscribe();
-        await emulator.close();
-      });
+      app.onStop(() => unsubscribe());
+    },
+  };
+}
+
+/**
+ * Closes the emulator at stop. NOTE: a module of its own, registered before every other one, so
+ * its stop hook runs last (hooks run in reverse): closed earlier, the Slack outbox's final drain
+ * met a closed port and logged a retry warning for every pending card update.
+ */
+export function sandboxEmulatorModule(emulator: SlackEmulator): AppModule {
+  return {
+    name: "sandbox-emulator",
+    register(app) {
+      app.onStop(() => emulator.close());
     },
   };
 }

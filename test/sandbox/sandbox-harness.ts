@@ -34,7 +34,9 @@ export function testContracts(sourceDir: string, targetDir: string): void {
   }
 }
 
-export async function startSandboxApp(options: { contractsDir?: string } = {}): Promise<SandboxApp> {
+export async function startSandboxApp(
+  options: { contractsDir?: string; env?: Record<string, string> } = {},
+): Promise<SandboxApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "tollgate-sandbox-"));
   const contractsDir = join(dataDir, "contracts");
   mkdirSync(contractsDir);
@@ -45,6 +47,7 @@ export async function startSandboxApp(options: { contractsDir?: string } = {}): 
     HOST: "127.0.0.1",
     PORT: "0",
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   let banner = "";
   // Composed exactly as main.ts composes it, with shorter timings.

@@ -157,3 +157,22 @@ describe("§1 defaults HOST=0.0.0.0 and PORT=3000", () => {
     expect(listening || taken, `${outcome.stdout}\n${outcome.stderr}`).toBe(true);
   });
 });
+
+describe("§9 stopping the sandbox", () => {
+  it("drains the Slack outbox into the emulator before closing it: no failed calls at SIGTERM", async () => {
+    const dir = tempDir();
+    const server = await startServer({ HOST: "127.0.0.1", PORT: "0", DATABASE_URL: join(dir, "t.db") });
+    // Each sample build posts evidence, which queues card updates in the outbox.
+    for (let i = 0; i < 10; i++) {
+      const built = await fetch(`${server.baseUrl}/sandbox/api/sample`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: "build" }),
+      });
+      expect(built.status).toBe(200);
+    }
+    expect(await server.stop()).toBe(0);
+    const warnings = server.logs().filter((line) => line.level === "warn" || line.level === "error");
+    expect(warnings).toEqual([]);
+  });
+});
