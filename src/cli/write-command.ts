@@ -78,7 +78,8 @@ export async function sendOrPrint(
     io.stdout(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
   }
-  const secret = flags.secret ?? nonEmpty(io.env.TOLLGATE_SECRET);
+  // An empty --secret (an unset CI variable expanded to "") is no secret, as an empty env var is.
+  const secret = nonEmpty(flags.secret) ?? nonEmpty(io.env.TOLLGATE_SECRET);
   if (secret === undefined) {
     io.stderr("tollgate: unauthorized: no signing secret\n");
     io.stderr("hint: set TOLLGATE_SECRET (or --secret) to one of the server's TOLLGATE_WEBHOOK_SECRETS\n");

@@ -245,6 +245,10 @@ describe("tollgate report: rejected (exit 1)", () => {
     const cli = io({ TOLLGATE_SECRET: undefined });
     expect(await runReport([...ARTIFACT, "--status", "passed"], cli)).toBe(1);
     expect(cli.err()).toContain("hint: set TOLLGATE_SECRET (or --secret)");
+    // `--secret "$UNSET_VARIABLE"` is no secret either: refused here, not sent to earn a 401.
+    const empty = io({ TOLLGATE_SECRET: undefined });
+    expect(await runReport([...ARTIFACT, "--status", "passed", "--secret", ""], empty)).toBe(1);
+    expect(empty.err()).toContain("tollgate: unauthorized: no signing secret");
     expect(server.received).toHaveLength(0);
   });
 });
