@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAssert } from "../../src/cli/assert.js";
@@ -89,66 +89,58 @@ describe("tollgate assert", () => {
   });
 });
 
+/** `tollgate assert checkout-api --to prod --url <url> …`. */
+const assertAt = (url: string, ...extra: string[]) =>
+  assertCli(["checkout-api", "--to", "prod", "--url", url, ...extra]);
+
+/** A loopback server answering with `handler` while `use` runs, then closed. */
+async function withServer(handler: RequestListener, use: (url: string) => Promise<void>): Promise<void> {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe("tollgate assert when Tollgate is unreachable", () => {
   it("exits 2 when nothing listens (--url overrides TOLLGATE_URL)", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const { code, stderr } = await assertCli([
-      "checkout-api",
-      "--to",
-      "prod",
-      "--url",
-      `http://127.0.0.1:${port}`,
-    ]);
+    let freed = "";
+    await withServer(
+      () => undefined,
+      async (url) => {
+        freed = url;
+      },
+    );
+    const { code, stderr } = await assertAt(freed);
     expect(code).toBe(2);
     expect(stderr).toMatch(/unreachable: .*ECONNREFUSED/);
   });
 
   it("exits 2 on a timeout", async () => {
-    const silent: Server = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const { port } = silent.address() as AddressInfo;
-    try {
-      const url = `http://127.0.0.1:${port}`;
-      const { code, stderr } = await assertCli([
-        "checkout-api",
-        "--to",
-        "prod",
-        "--url",
-        url,
-        "--timeout-ms",
-        "200",
-      ]);
-      expect(code).toBe(2);
-      expect(stderr).toContain("timed out after 200 ms");
-    } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
-    }
+    await withServer(
+      () => undefined,
+      async (url) => {
+        const { code, stderr } = await assertAt(url, "--timeout-ms", "200");
+        expect(code).toBe(2);
+        expect(stderr).toContain("timed out after 200 ms");
+      },
+    );
   });
 
   it("exits 2 when a 200 is not a Tollgate readiness answer: a gate never passes on what it cannot read", async () => {
-    const impostor: Server = createServer((_req, res) => {
+    const impostor: RequestListener = (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" }).end('{"verdict":"ready"}');
-    });
-    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
-    const { port } = impostor.address() as AddressInfo;
-    try {
-      const { code, stdout, stderr } = await assertCli([
-        "checkout-api",
-        "--to",
-        "prod",
-        "--url",
-        `http://127.0.0.1:${port}`,
-      ]);
+    };
+    await withServer(impostor, async (url) => {
+      const { code, stdout, stderr } = await assertAt(url);
       expect(code).toBe(2);
       expect(stdout).toBe("");
       expect(stderr).toContain("answered 200, but not with a Tollgate readiness answer");
-    } finally {
-      await new Promise<void>((resolve) => impostor.close(() => resolve()));
-    }
+    });
   });
 
   it("exits 2 when the server fails (5xx)", async () => {
