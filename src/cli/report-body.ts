@@ -101,6 +101,14 @@ function artifactOf(flags: ReportFlags, problems: string[]): Record<string, stri
   }
   if (digest !== undefined && name === undefined)
     problems.push("--artifact: the artifact name is required with a digest");
+  if (
+    digest === undefined &&
+    flags.commit !== undefined &&
+    (name !== undefined || flags.version !== undefined)
+  )
+    problems.push(
+      `${name === undefined ? "--version" : "--artifact"}: needs --digest; with --commit alone the evidence counts for every artifact built from that commit`,
+    );
   if (flags.version !== undefined) artifact.version = flags.version;
   if (flags.repository !== undefined) artifact.repository = flags.repository;
   return artifact;

@@ -217,6 +217,19 @@ describe("tollgate report: rejected (exit 1)", () => {
     expect(server.received).toHaveLength(0);
   });
 
+  it("refuses an artifact name or version with --commit alone: commit-scoped evidence counts for every artifact", async () => {
+    const named = io();
+    const commit = ["--commit", "9fceb02d0ae598e95dc970b74767f19372d61af8", "--status", "passed"];
+    expect(await runReport(["--artifact", "checkout-api", ...commit], named)).toBe(1);
+    expect(named.err()).toContain(
+      "--artifact: needs --digest; with --commit alone the evidence counts for every artifact",
+    );
+    const versioned = io();
+    expect(await runReport(["--version", "1.4.2", ...commit], versioned)).toBe(1);
+    expect(versioned.err()).toContain("--version: needs --digest");
+    expect(server.received).toHaveLength(0);
+  });
+
   it("refuses an empty JUnit file and a --url that is not http(s), before sending", async () => {
     writeFileSync(join(dir, "empty.xml"), "");
     const empty = io();

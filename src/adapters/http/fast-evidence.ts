@@ -55,6 +55,8 @@ function artifactOf(a: unknown): ArtifactClaim | undefined {
   if (repository !== undefined && !text(repository, 512)) return undefined;
   if (url !== undefined && !httpUrl(url)) return undefined;
   if (digest === undefined ? commit === undefined : name === undefined) return undefined;
+  // Commit-scoped evidence names no artifact (schemas.ts explains); zod says why.
+  if (digest === undefined && (name !== undefined || version !== undefined)) return undefined;
   const out: ArtifactClaim = {};
   if (name !== undefined) out.name = name;
   if (digest !== undefined) out.digest = digest.toLowerCase();

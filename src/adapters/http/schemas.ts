@@ -86,6 +86,9 @@ const artifactFields = {
   url: httpUrl.optional(),
 };
 
+export const COMMIT_SCOPED =
+  "needs a digest: without one, evidence is commit-scoped and counts for every artifact built from the commit; send the digest to scope it to one artifact";
+
 const evidenceArtifact = z
   .strictObject({ ...artifactFields, name: artifactName.optional(), digest: digest.optional() })
   .superRefine((a, ctx) => {
@@ -93,6 +96,14 @@ const evidenceArtifact = z
       ctx.addIssue({ code: "custom", path: ["digest"], message: "needs a digest, or a commit alone" });
     if (a.digest !== undefined && a.name === undefined)
       ctx.addIssue({ code: "custom", path: ["name"], message: "is required with a digest" });
+    // NOTE: without a digest, evidence counts for every artifact built from the commit (SPEC §3.1).
+    // A name or version there reads as if it narrowed that, and in a monorepo one service's
+    // tests would then pass another's contract unnoticed: refused, so nobody relies on it.
+    if (a.digest === undefined) {
+      for (const key of ["name", "version"] as const) {
+        if (a[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: COMMIT_SCOPED });
+      }
+    }
   });
 
 export function createPayloadSchemas(clock: Clock) {

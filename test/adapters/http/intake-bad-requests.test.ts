@@ -453,6 +453,20 @@ const CASES: Case[] = [
     issuePath: "config",
   },
   {
+    name: "commit-scoped evidence naming an artifact (it would count for every artifact of the commit)",
+    body: evidence({ artifact: { name: "checkout-api", commit: COMMIT } }),
+    status: 400,
+    error: "invalid_payload",
+    issuePath: "artifact.name",
+  },
+  {
+    name: "commit-scoped evidence with a version",
+    body: evidence({ artifact: { version: "1.4.2", commit: COMMIT } }),
+    status: 400,
+    error: "invalid_payload",
+    issuePath: "artifact.version",
+  },
+  {
     name: "snapshot naming one path twice, nested and dotted",
     path: "/api/v1/snapshots",
     body: { environment: "prod", config: { data: { "a.b": 1, a: { b: 2 } } } },
