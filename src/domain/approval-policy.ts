@@ -3,8 +3,10 @@
  * input — the flow resolves the user groups named in the contract beforehand — so this stays pure
  * and a group change between request and click is seen simply by resolving again.
  */
+
 import type { ErrorCode } from "../errors.js";
 import type { Contract } from "./contract.js";
+import { mention } from "./mention.js";
 
 /** The acting user plus the ids of the user groups (`S…`) they belong to, resolved by the caller. */
 export interface Actor {
@@ -48,7 +50,7 @@ export function mayRequest(contract: Contract, actor: Actor): Decision {
   return {
     allowed: false,
     code: "requester_not_allowed",
-    reason: `<@${actor.userId}> is not in ${contract.environment}'s requesters (${contract.requesters.join(", ")})`,
+    reason: `<@${actor.userId}> is not in ${contract.environment}'s requesters (${contract.requesters.map(mention).join(", ")})`,
   };
 }
 
@@ -59,7 +61,7 @@ export function isApprover(contract: Contract, actor: Actor): boolean {
 
 export function mayApprove(contract: Contract, actor: Actor, requestedBy: string): Decision {
   if (!isApprover(contract, actor)) {
-    const list = contract.approvals?.approvers.join(", ") ?? "none configured";
+    const list = contract.approvals?.approvers.map(mention).join(", ") ?? "none configured";
     return {
       allowed: false,
       code: "approver_not_allowed",

@@ -5,14 +5,16 @@
  * or a failed attempt while people were still deciding) are not this promotion's. Driven by the change bus, so intake needs no
  * knowledge of promotions.
  */
+import { TOLLGATE_ACTOR } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Deployment } from "../domain/evidence.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
+import { applyLock } from "./lock-environment.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
 
 type CompleteDeps = Pick<
   PromotionDeps,
-  "promotions" | "deployments" | "contracts" | "audit" | "tx" | "thread" | "bus" | "log"
+  "promotions" | "deployments" | "contracts" | "audit" | "tx" | "thread" | "bus" | "log" | "locks" | "clock"
 >;
 
 function latestReport(deps: CompleteDeps, promotion: Promotion): Deployment | undefined {
@@ -46,8 +48,31 @@ export function completeOne(deps: CompleteDeps, promotion: Promotion, now: Date)
         ? `:tada: Deployed ${what} to ${moved.environment}${report.url ? ` (<${report.url}|deployment>)` : ""}.`
         : `:x: Deployment of ${what} to ${moved.environment} failed${report.url ? ` (<${report.url}|deployment>)` : ""}.`;
     notify(deps, moved, text);
+    if (moved.state === "deployed" && moved.kind === "rollback") lockAfterRollback(deps, moved, what);
   }
   return moved;
+}
+
+/**
+ * SPEC §4 `rollback.lock: true`: the environment is locked after a rollback, proposed or automatic.
+ * An automatic one locked it when it fired (so nothing was promoted while it ran); a proposed one
+ * locks it here, once the rollback is deployed, so the bad build is not promoted straight back.
+ */
+function lockAfterRollback(deps: CompleteDeps, rollback: Promotion, what: string): void {
+  const contract = deps.contracts.current().contracts.get(rollback.environment);
+  if (contract?.rollback?.lock !== true) return;
+  if (deps.locks.activeLocks(rollback.environment, deps.clock.now()).length > 0) return;
+  applyLock(deps, {
+    userId: TOLLGATE_ACTOR,
+    environment: rollback.environment,
+    reason: `rolled back to ${what} (the contract locks ${rollback.environment} after a rollback)`,
+  });
+  notify(
+    deps,
+    rollback,
+    `:lock: ${rollback.environment} is locked after the rollback (\`rollback.lock\`); lift it with \`/promote unlock ${rollback.environment}\`.`,
+  );
+  deps.bus.publish({ type: "environment_changed", environment: rollback.environment });
 }
 
 /** Checks live promotions for the given digests, or for an environment. */

@@ -3,9 +3,11 @@
  * `mayLock` / `mayLockAll`: approvers; requesters where an environment names no approvers, except
  * for the lock an automatic rollback set; `all` needs an approver of at least one environment.
  */
+
 import { hasApprovers, isApprover, mayLock, mayLockAll, TOLLGATE_ACTOR } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";
+import { typed } from "../domain/mention.js";
 import type { Lock } from "../domain/readiness.js";
 import { CodedError } from "../errors.js";
 import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.js";
@@ -70,12 +72,12 @@ export async function lockEnvironment(
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "All environments" : input.environment;
   const how = input.durationMs === undefined ? "until unlocked" : `for ${formatDuration(input.durationMs)}`;
-  return { lock, message: `:lock: ${target} locked by <@${input.userId}> ${how}: ${input.reason}` };
+  return { lock, message: `:lock: ${target} locked by <@${input.userId}> ${how}: ${typed(input.reason)}` };
 }
 
 /** Records a lock without asking who may: also used by automatic rollback, acting as Tollgate. */
 export function applyLock(
-  deps: LockDeps,
+  deps: Pick<PromotionDeps, "locks" | "audit" | "tx" | "clock">,
   input: { userId: string; environment: string | "*"; reason: string; durationMs?: number | undefined },
 ): Lock {
   const now = deps.clock.now();

@@ -2,6 +2,7 @@
 
 import { mayReject } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
+import { mention, typed } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { loadOpen } from "./approve-promotion.js";
@@ -42,7 +43,9 @@ export async function rejectPromotion(
       },
       now,
     );
-    return moveTo(deps, fresh, "reject", input.userId, now, { detail: `rejected by ${input.userId}` });
+    return moveTo(deps, fresh, "reject", input.userId, now, {
+      detail: `rejected by ${mention(input.userId)}`,
+    });
   });
   if (!moved) {
     const current = deps.promotions.get(promotion.id) ?? promotion;
@@ -53,7 +56,7 @@ export async function rejectPromotion(
       `This promotion is ${current.state}; it can no longer be rejected.`,
     );
   }
-  const because = input.reason ? `: ${input.reason}` : "";
+  const because = input.reason ? `: ${typed(input.reason)}` : "";
   const message = `:no_entry: Rejected by <@${input.userId}>${because} (${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}).`;
   notify(deps, moved, message);
   return { promotion: moved, message, already: false };

@@ -4,11 +4,13 @@
  * then open the promotion — superseding older open requests of the same artifact name for the
  * environment — in one transaction with its audit entries. With no approvals required it is approved at once.
  */
+
 import { expiryFor, isApprover, mayRequest, requiredApprovals } from "../domain/approval-policy.js";
 import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
+import { typed } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { scheduleExecution } from "./execute-promotion.js";
@@ -41,9 +43,13 @@ export function lockRefusal(deps: Pick<PromotionDeps, "locks">, environment: str
   if (lock === undefined) return;
   const until = lock.expiresAt ? ` until ${lock.expiresAt.toISOString()}` : "";
   const what = lock.environment === "*" ? "The line is stopped" : `${environment} is locked`;
-  throw new CodedError("environment_locked", `${what} by <@${lock.lockedBy}>${until}: ${lock.reason}`, {
-    details: lock,
-  });
+  throw new CodedError(
+    "environment_locked",
+    `${what} by <@${lock.lockedBy}>${until}: ${typed(lock.reason)}`,
+    {
+      details: lock,
+    },
+  );
 }
 
 /** Inside a freeze only an approver who gives a reason gets through; the override is loud. */
@@ -210,9 +216,9 @@ export function announceOpened(
 function requestMessage(promotion: Promotion, contract: Contract): string {
   const what = `${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}`;
   const verb = promotion.kind === "rollback" ? "Rollback requested" : "Promotion requested";
-  const because = promotion.reason ? ` because ${promotion.reason}` : "";
+  const because = promotion.reason ? ` because ${typed(promotion.reason)}` : "";
   const override = promotion.freezeOverride
-    ? `\n:rotating_light: *FREEZE OVERRIDDEN* by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
+    ? `\n:rotating_light: *FREEZE OVERRIDDEN* by <@${promotion.freezeOverride.by}>: ${typed(promotion.freezeOverride.reason)}`
     : "";
   const needs =
     promotion.state === "approved"

@@ -59,3 +59,41 @@ describe("the card and its thread through a promotion", () => {
     expect(h.emulator.messages(CHANNELS.prod.id).filter((m) => m.text.includes("svc-1"))).toHaveLength(1);
   });
 });
+
+describe("what people typed, on the card and in its thread", () => {
+  let h: PromotionHarness;
+  afterEach(async () => h?.close());
+
+  it("shows a reason as text (no channel pings, no links) and names people as mentions", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(
+      USERS.requester,
+      `svc-1@${digest} to prod because <!channel> see <https://evil.example|this> & <@U0ALICE>`,
+    );
+    await h.until(() => h.card(digest)?.text.includes(ACTION_IDS.promotionApprove) ?? false);
+    const card = h.card(digest)!;
+    const requestedIn = () =>
+      h.emulator
+        .thread(CHANNELS.prod.id, card.ts)
+        .map((m) => m.text)
+        .find((t) => t.includes("Promotion requested"));
+    await h.until(() => requestedIn() !== undefined);
+    const requested = requestedIn();
+    expect(requested).toContain(
+      "&lt;!channel&gt; see &lt;https://evil.example|this&gt; &amp; &lt;@U0ALICE&gt;",
+    );
+    expect(requested).not.toContain("<!channel>");
+    // The card says who asked, not as if they had approved.
+    expect(card.text).toContain("Promotion requested · requested by <@U0REQ>");
+    expect(card.text).not.toContain("<!channel>");
+
+    // A lock's typed reason is text on the card; the person who locked stays a mention.
+    await h.promote(USERS.alice, "lock prod <!here> incident");
+    await h.until(() => h.card(digest)?.text.includes("incident") ?? false);
+    const locked = h.card(digest)!.text;
+    expect(locked).toContain("<@U0ALICE>");
+    expect(locked).toContain("&lt;!here&gt; incident");
+    expect(locked).not.toContain("<!here>");
+  });
+});

@@ -58,6 +58,24 @@ describe("rollback", () => {
     await h.click(USERS.alice, good, ACTION_IDS.promotionApprove);
     await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
     await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
+    await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+    // Not locked while the rollback is on its way: `lock: true` locks after the rollback.
+    expect(await h.promote(USERS.requester, "unlock prod")).not.toContain("unlocked");
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc", digest: good },
+      status: "succeeded",
+    });
+    await h.until(() => repo.get(rollback!.id)?.state === "deployed");
+    // Said in the thread of the rollback's own card (the good artifact's).
+    const rolledBackTo = h.card(good)!;
+    await h.until(() =>
+      h.emulator
+        .thread(CHANNELS.prod.id, rolledBackTo.ts)
+        .some((m) => m.text.includes("locked after the rollback")),
+    );
+    // With `lock: true` the bad build cannot be promoted straight back.
+    expect(await h.promote(USERS.requester, `svc@${bad} to prod`)).toContain("environment_locked");
     // Fires once per promotion, however many reports follow.
     await h.post("/api/v1/evidence", errorRate(bad, "failed"));
     await new Promise((resolve) => setTimeout(resolve, 50));

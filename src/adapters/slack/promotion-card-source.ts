@@ -3,7 +3,9 @@
  * newest promotion for (digest, environment) with the approvals that count now, and whether a
  * rollback condition proposes a Roll back button.
  */
+
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
+import { typed } from "../../domain/mention.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
   DeployHookOutbox,
@@ -38,7 +40,7 @@ export function createPromotionCardSource(deps: {
         stateChangedAt: promotion.stateChangedAt,
         requestedBy: promotion.requestedBy,
         reason: promotion.freezeOverride
-          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
+          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${typed(promotion.freezeOverride.reason)}`
           : promotion.reason,
         approvedBy,
         rejectedBy,

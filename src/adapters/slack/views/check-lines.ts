@@ -1,7 +1,7 @@
 /** One line per check with its symbol (SPEC §5), shared by the card, the modal and replies. */
 import type { DriftResult } from "../../../domain/drift.js";
 import type { Check, CheckStatus, Verdict } from "../../../domain/readiness.js";
-import { escapeMrkdwn, truncate } from "./limits.js";
+import { escapeKeepingMentions, escapeMrkdwn, truncate } from "./limits.js";
 
 export const CHECK_SYMBOL: Record<CheckStatus, string> = {
   passed: "✅",
@@ -27,7 +27,7 @@ export function sortChecks(checks: readonly Check[]): Check[] {
 export function checkLine(check: Check, maxChars = 300): string {
   const label = check.id.replace(/^evidence:/, "");
   return truncate(
-    `${CHECK_SYMBOL[check.status]} *${escapeMrkdwn(label)}* — ${escapeMrkdwn(check.reason)}`,
+    `${CHECK_SYMBOL[check.status]} *${escapeMrkdwn(label)}* — ${escapeKeepingMentions(check.reason)}`,
     maxChars,
   );
 }

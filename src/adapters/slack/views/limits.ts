@@ -42,6 +42,23 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+const MENTION = /<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>/g;
+
+/**
+ * escapeMrkdwn, except for user and user-group mentions, which stay mentions: a check's reason
+ * names people ("Line stopped by <@U…>") and shows them as Slack does, while anything else in it
+ * — a typed lock reason's `<!channel>` or `<https://…|link>` — is shown as text.
+ */
+export function escapeKeepingMentions(text: string): string {
+  let out = "";
+  let at = 0;
+  for (const match of text.matchAll(MENTION)) {
+    out += escapeMrkdwn(text.slice(at, match.index)) + match[0];
+    at = match.index + match[0].length;
+  }
+  return out + escapeMrkdwn(text.slice(at));
+}
+
 /**
  * Packs lines into as few texts as possible, each at most `maxChars`; lines that do not fit in
  * `maxTexts` are counted in `omitted` so the caller can say "and 57 more".

@@ -9,7 +9,7 @@ import { ACTION_IDS } from "../ids.js";
 import { type Block, type CardModel, type CardPromotion, encodeButtonValue } from "./card-model.js";
 import { cardTitle, slackDate, statusLine, statusWord } from "./card-status.js";
 import { checkLine, driftSummary, sortChecks } from "./check-lines.js";
-import { escapeMrkdwn, LIMITS, moreLine, packLines, truncate } from "./limits.js";
+import { escapeKeepingMentions, escapeMrkdwn, LIMITS, moreLine, packLines, truncate } from "./limits.js";
 
 // NOTE: budgets keep the card's total text under Slack's ~12k limit for a message
 // (header 150 + identity ~500 + checks 2 × 2500 + context 5 × 800 ≈ 9.7k).
@@ -79,7 +79,7 @@ function contextLines(model: CardModel): string[] {
     (c) => (c.id === "lock" || c.id === "freeze") && c.status !== "passed",
   );
   for (const check of gate.slice(0, 2))
-    lines.push(`${check.id === "lock" ? "🔒" : "🧊"} ${escapeMrkdwn(check.reason)}`);
+    lines.push(`${check.id === "lock" ? "🔒" : "🧊"} ${escapeKeepingMentions(check.reason)}`);
   if (model.drift && model.driftAgainst) {
     lines.push(`Drift vs ${escapeMrkdwn(model.driftAgainst)}: ${driftSummary(model.drift)}`);
   }
@@ -93,7 +93,8 @@ function promotionLine(p: CardPromotion): string {
   const what = p.kind === "rollback" ? "Rollback" : "Promotion";
   const because = p.reason ? ` because ${escapeMrkdwn(truncate(p.reason, 300))}` : "";
   const rejected = p.rejectedBy ? ` · rejected by <@${p.rejectedBy}>` : "";
-  const line = `${what} ${p.state} by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
+  // NOTE: "requested by": the requester asked; who approved, rejected or deployed is said apart.
+  const line = `${what} ${p.state} · requested by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
   const failing = p.handOffFailing;
   if (!failing) return line;
   const tries = failing.attempts === 1 ? "1 attempt" : `${failing.attempts} attempts`;

@@ -1,0 +1,17 @@
+/**
+ * How Tollgate writes people and free text into the Slack messages its flows compose. Slack reads
+ * `<…>` as mentions and links, so text a person typed (a reason, a lock note) is escaped: a
+ * `because <!channel>` must not ping a channel from the bot's own account.
+ */
+
+/** A user (`U…`/`W…`) or user group (`S…`) as Slack shows it: a mention, not a raw id. */
+export function mention(id: string): string {
+  if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;
+  if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
+  return id;
+}
+
+/** Text a person typed, made inert: `&`, `<` and `>` escaped as Slack's mrkdwn asks. */
+export function typed(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
