@@ -85,6 +85,13 @@ describe("the contract is checked again at every click", () => {
       data: { reason: "payment outage INC-7" },
     });
     await h.until(() => h.card(digest)?.text.includes("FREEZE OVERRIDDEN") ?? false);
+    // Approved and handed off under the override, the card still says so rather than "Blocked".
+    const repo = h.promotions.runtime().deps.promotions;
+    await h.until(() => repo.forDigest(digest, "prod")[0]?.state === "deploying");
+    await h.until(() => h.card(digest)?.text.includes("Freeze overridden by") ?? false);
+    const card = h.card(digest)!.text;
+    expect(card).not.toContain("Blocked");
+    expect(card).not.toContain("Frozen until");
   });
 
   it("refuses an approval once a freeze has begun since the request", async () => {

@@ -6,6 +6,7 @@
 
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
 import { typed } from "../../domain/mention.js";
+import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
   DeployHookOutbox,
@@ -33,6 +34,9 @@ export function createPromotionCardSource(deps: {
       const approvedBy = countingApprovers(contract, promotion, decisions, () => true);
       const rejectedBy = decisions.find((d) => d.decision === "reject")?.userId;
       const open = promotion.state === "requested";
+      // NOTE: an approved promotion on its way out is still judged as that promotion: without its
+      // facts, a freeze it was allowed to override read as "Blocked" right after the approval.
+      const judgedAsPromotion = open || LIVE_STATES.includes(promotion.state);
       return {
         id: promotion.id,
         kind: promotion.kind,
@@ -47,7 +51,7 @@ export function createPromotionCardSource(deps: {
         required: requiredApprovals(contract),
         handOffFailing:
           promotion.state === "approved" ? failingHandOff(deps.outbox, promotion.id) : undefined,
-        fact: open
+        fact: judgedAsPromotion
           ? {
               id: promotion.id,
               requestedBy: promotion.requestedBy,
