@@ -22,6 +22,7 @@ export type ErrorCode =
   | "self_approval_not_allowed"
   | "contract_not_satisfied"
   | "promotion_not_open"
+  | "promotion_already_open"
   | "environment_locked"
   | "freeze_active"
   | "slack_unavailable"

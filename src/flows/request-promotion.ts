@@ -11,7 +11,7 @@ import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
 import { typed } from "../domain/mention.js";
-import type { Promotion } from "../domain/promotion.js";
+import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { scheduleExecution } from "./execute-promotion.js";
 import {
@@ -124,6 +124,29 @@ function newPromotion(
   };
 }
 
+/**
+ * The same digest already on its way into the environment: asking again answers with that
+ * promotion instead of opening another. Another open request would supersede it and drop the
+ * approvals it has (or, approved, run a second deployment and post every event twice). A request
+ * that overrides a freeze the open one did not is new information and supersedes it as before.
+ */
+function refuseDuplicate(deps: PromotionDeps, promotion: Promotion): void {
+  const same = deps.promotions
+    .forDigest(promotion.digest, promotion.environment, ["requested", ...LIVE_STATES])
+    .find((p) => p.state !== "requested" || !(promotion.freezeOverride && !p.freezeOverride));
+  if (same === undefined) return;
+  const what = `${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}`;
+  const status =
+    same.state === "requested"
+      ? "is already requested, waiting for approvals on its card"
+      : `is already ${same.state}`;
+  throw new CodedError(
+    "promotion_already_open",
+    `${what} ${status} (promotion \`${same.id}\`, requested by <@${same.requestedBy}>).`,
+    { details: { promotionId: same.id, state: same.state } },
+  );
+}
+
 /** Shared with rollbacks: supersede, insert, audit, and auto-approve when nobody must approve. */
 export function openPromotion(
   deps: PromotionDeps,
@@ -151,6 +174,8 @@ export function openPromotionInTx(
   options: { autoApprove?: boolean } = {},
 ): Opened {
   return deps.tx.immediate(() => {
+    // Inside the transaction, so two identical commands at the same moment open one promotion.
+    if (options.autoApprove !== true) refuseDuplicate(deps, promotion);
     // NOTE: per artifact name: services promoted independently must not cancel each other.
     const older = deps.promotions
       .inEnvironment(contract.environment, ["requested"], 1_000)

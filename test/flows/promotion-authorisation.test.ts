@@ -120,3 +120,46 @@ describe("promotion authorisation (Slack end to end)", () => {
     expect(await h.promote(USERS.bob, "unlock all")).toContain("unlocked by <@W0ENTBOB>");
   });
 });
+
+describe("asking again for a promotion already on its way", () => {
+  let h: PromotionHarness;
+  afterEach(async () => h?.close());
+  const repo = () => h.promotions.runtime().deps.promotions;
+
+  it("points to the open request and keeps its approvals, instead of superseding it", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("Promotion requested");
+    expect(await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
+    const again = await h.promote(USERS.requester, `svc-1@${digest} to prod because retry`);
+    expect(again).toContain("promotion_already_open");
+    expect(again).toContain("already requested");
+    expect(repo().forDigest(digest, "prod")).toHaveLength(1);
+    expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("(2/2)");
+  });
+
+  it("refuses a second promotion of a digest being deployed (no second deployment, no doubled thread)", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove);
+    await h.until(() => repo().forDigest(digest, "prod")[0]?.state === "deploying");
+    const again = await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    expect(again).toContain("promotion_already_open");
+    expect(again).toContain("already deploying");
+    expect(repo().forDigest(digest, "prod")).toHaveLength(1);
+    expect(h.deployer.acted.size).toBe(1);
+  });
+
+  it("opens exactly one promotion for identical commands at the same moment", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => h.promote(USERS.requester, `svc-1@${digest} to prod`)),
+    );
+    expect(replies.filter((r) => r.includes("Promotion requested"))).toHaveLength(1);
+    expect(replies.filter((r) => r.includes("promotion_already_open"))).toHaveLength(2);
+    expect(repo().forDigest(digest, "prod")).toHaveLength(1);
+  });
+});

@@ -118,7 +118,9 @@ describe("the contract is checked again at every click", () => {
     expect(clicked).toContain("db migration");
     expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("environment_locked");
     h.clock.advance(31 * MINUTE);
-    expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("Promotion requested");
+    // The request from before the lock is still open: asking again points to it, and it can be approved now.
+    expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("promotion_already_open");
+    expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
     expect(await h.promote(USERS.alice, "lock all stop the line")).toContain("All environments locked");
     expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("The line is stopped");
     const { sweepExpired } = await import("../../src/flows/expire-promotions.js");
