@@ -41,6 +41,11 @@ export interface DriftReport {
   here: SnapshotAge;
   there: SnapshotAge;
   rules: Pick<DriftPolicy, "allow" | "ignore" | "normalize" | "maxSnapshotAgeMs">;
+  /**
+   * Whether this pair is the one the contract gates promotions on (`drift.compare_to`); an ad-hoc
+   * `drift prod vs dev` applies the same allowance but blocks nothing.
+   */
+  gatesPromotions: boolean;
   /** Undefined when either snapshot is missing (status `incomplete`). */
   result?: DriftResult | undefined;
   /** Every difference, in report order (categories as in `result`, keys sorted). */
@@ -133,6 +138,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     here,
     there,
     rules,
+    gatesPromotions: policy.compareTo === undefined || policy.compareTo === input.compareTo,
   };
   if (input.here === undefined || input.there === undefined) {
     return { ...base, status: "incomplete", differences: [] };

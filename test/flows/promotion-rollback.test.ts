@@ -50,6 +50,9 @@ describe("rollback", () => {
     await h.until(() =>
       h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("Rollback condition met")),
     );
+    // The button asks first, like Approve and Reject.
+    await h.until(() => h.card(bad)?.text.includes(ACTION_IDS.rollbackRequest) ?? false);
+    expect(h.card(bad)!.text).toContain('"title":{"type":"plain_text","text":"Roll back?"}');
     const reply = await h.click(USERS.requester, bad, ACTION_IDS.rollbackRequest);
     expect(reply).toContain("Rollback requested");
     const repo = h.promotions.runtime().deps.promotions;

@@ -131,9 +131,11 @@ export function statusText(report: DriftReport): string {
     report.result?.categories.filter((c) => c.overBudget).map((c) => escapeMrkdwn(c.category)) ?? [];
   const n = report.differences.length;
   const count = `${n} difference${n === 1 ? "" : "s"}`;
-  return over.length > 0
-    ? `❌ *Over budget* in ${over.join(", ")} (${count}) — promotions into ${escapeMrkdwn(report.environment)} are blocked`
-    : `✅ *Within budget* (${count})`;
+  if (over.length === 0) return `✅ *Within budget* (${count})`;
+  const overBudget = `❌ *Over budget* in ${over.join(", ")} (${count})`;
+  return report.gatesPromotions
+    ? `${overBudget} — promotions into ${escapeMrkdwn(report.environment)} are blocked`
+    : `${overBudget} by ${escapeMrkdwn(report.environment)}'s allowance — a comparison on request: promotions are gated against its \`compare_to\` only`;
 }
 
 /** "feature_flags 3/2 ❌" per category, one per line. */

@@ -146,7 +146,17 @@ function cardButtons(model: CardModel): ButtonElement[] {
     buttons.push(button("Request promotion", ACTION_IDS.promotionRequest, encodeButtonValue(key), "primary"));
   }
   if (model.rollbackProposed) {
-    buttons.push(button("Roll back", ACTION_IDS.rollbackRequest, encodeButtonValue(key), "danger"));
+    // A rollback request is as consequential as an approval: it asks first, like Approve and Reject.
+    const what = `Roll ${model.artifact.name} in ${model.environment} back to the last artifact that satisfied its contract?`;
+    buttons.push(
+      button(
+        "Roll back",
+        ACTION_IDS.rollbackRequest,
+        encodeButtonValue(key),
+        "danger",
+        confirm("Roll back?", what, "Roll back"),
+      ),
+    );
   }
   buttons.push(button("Details", ACTION_IDS.readinessDetails, encodeButtonValue(key)));
   return buttons;

@@ -139,3 +139,30 @@ describe("drift details modal", () => {
     expect(parseDriftDetailsValue("not json")).toBeUndefined();
   });
 });
+
+describe("what an over-budget drift report says it blocks", () => {
+  const over = input(
+    { feature_flags: Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`f${i}`, true])) },
+    {},
+  );
+
+  it("blocks promotions when the pair is the contract's compare_to", () => {
+    const text = allText(
+      renderDriftMessage(buildDriftReport({ ...over, policy: { ...policy, compareTo: "staging" } })).blocks,
+    );
+    expect(text).toContain("promotions into prod are blocked");
+  });
+
+  it("says an ad-hoc pair (`drift prod vs dev`) blocks nothing", () => {
+    const adHoc = buildDriftReport({
+      ...over,
+      compareTo: "dev",
+      policy: { ...policy, compareTo: "staging" },
+    });
+    expect(adHoc.gatesPromotions).toBe(false);
+    const text = allText(renderDriftMessage(adHoc, { kind: "report" }).blocks);
+    expect(text).toContain("Over budget");
+    expect(text).not.toContain("are blocked");
+    expect(text).toContain("promotions are gated against its `compare_to` only");
+  });
+});
