@@ -99,6 +99,8 @@ export function hasApprovers(contract: Contract): boolean {
 export interface LockContext {
   /** Who set the lock now on the target, if any: locking over it replaces it, unlocking ends it. */
   lockedBy?: string | undefined;
+  /** Whether that lock was set by Tollgate or by an approver of some environment. */
+  lockedByApprover?: boolean | undefined;
   /** Whether any environment names approvers, and whether the actor is one of them somewhere. */
   approvers?: { anywhere: boolean; actorIsOne: boolean } | undefined;
 }
@@ -109,10 +111,11 @@ function lockRefused(reason: string): Decision {
 
 /**
  * SPEC §5: approvers may lock and unlock. An environment without approvers is locked and unlocked
- * by its requesters (anyone, when requesters is omitted) — except a lock Tollgate set after an
- * automatic rollback: lifting that one needs an approver (of any environment, as this one names
- * none), so the incident's brake is not released by whoever happens to be around. Only when no
- * environment names approvers do requesters lift it, or nobody could.
+ * by its requesters (anyone, when requesters is omitted) — except a lock that Tollgate (after a
+ * rollback) or an approver of some environment set: lifting or replacing that one needs an
+ * approver (of any environment, as this one names none) or whoever set it, so a brake pulled with
+ * authority is not released by whoever happens to be around. Only when no environment names
+ * approvers do requesters lift it, or nobody could.
  */
 export function mayLock(contract: Contract, actor: Actor, context: LockContext = {}): Decision {
   if (hasApprovers(contract)) {
@@ -120,12 +123,17 @@ export function mayLock(contract: Contract, actor: Actor, context: LockContext =
       ? { allowed: true }
       : lockRefused(`only ${contract.environment}'s approvers may lock or unlock it`);
   }
-  if (context.lockedBy === TOLLGATE_ACTOR && context.approvers?.anywhere === true) {
-    return context.approvers.actorIsOne
-      ? { allowed: true }
-      : lockRefused(
-          `Tollgate locked ${contract.environment} after an automatic rollback; only an approver may lift it`,
-        );
+  const { lockedBy } = context;
+  const setWithAuthority = lockedBy === TOLLGATE_ACTOR || context.lockedByApprover === true;
+  if (lockedBy !== undefined && lockedBy !== actor.userId && setWithAuthority) {
+    if (context.approvers?.anywhere === true && !context.approvers.actorIsOne) {
+      return lockRefused(
+        lockedBy === TOLLGATE_ACTOR
+          ? `Tollgate locked ${contract.environment} after a rollback; only an approver may lift it`
+          : `${mention(lockedBy)} (an approver) locked ${contract.environment}; only an approver or they may lift or replace it`,
+      );
+    }
+    if (context.approvers?.actorIsOne === true) return { allowed: true };
   }
   const asRequester = mayRequest(contract, actor);
   return asRequester.allowed ? asRequester : lockRefused(asRequester.reason);

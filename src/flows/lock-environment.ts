@@ -36,9 +36,12 @@ async function authorise(deps: LockDeps, userId: string, environment: string | "
   const lockedBy = deps.locks
     .activeLocks(environment, deps.clock.now())
     .find((lock) => lock.environment === environment)?.lockedBy;
-  const approvers =
-    lockedBy === TOLLGATE_ACTOR && !hasApprovers(contract) ? await approverAnywhere(deps, userId) : undefined;
-  const decision = mayLock(contract, actor, { lockedBy, approvers });
+  // Without approvers of its own, who may lift a lock depends on who set it (mayLock explains).
+  const guardedLock = lockedBy !== undefined && lockedBy !== userId && !hasApprovers(contract);
+  const approvers = guardedLock ? await approverAnywhere(deps, userId) : undefined;
+  const lockedByApprover =
+    guardedLock && (lockedBy === TOLLGATE_ACTOR || (await approverAnywhere(deps, lockedBy)).actorIsOne);
+  const decision = mayLock(contract, actor, { lockedBy, lockedByApprover, approvers });
   if (!decision.allowed)
     throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
   return [contract];

@@ -128,10 +128,30 @@ describe("approval policy", () => {
       expect(mayLock(openStaging, actor("U0ANYONE")).allowed).toBe(true);
     });
 
-    it("keeps Tollgate's automatic-rollback lock for approvers even where the environment names none", () => {
+    it("keeps an approver's lock for approvers (and its setter) even where the environment names none", () => {
+      const byAlice = (actorIsOne: boolean) => ({
+        lockedBy: "U0ALICE",
+        lockedByApprover: true,
+        approvers: { anywhere: true, actorIsOne },
+      });
+      expect(mayLock(openStaging, actor("U0ANYONE"), byAlice(false))).toMatchObject({
+        code: "lock_not_allowed",
+        reason: expect.stringContaining("<@U0ALICE> (an approver) locked staging"),
+      });
+      expect(mayLock(openStaging, actor("W0ENTBOB"), byAlice(true)).allowed).toBe(true);
+      expect(
+        mayLock(openStaging, actor("U0ALICE"), { lockedBy: "U0ALICE", lockedByApprover: true }).allowed,
+      ).toBe(true);
+      // A lock set by someone without that authority stays anyone's to lift there.
+      expect(
+        mayLock(openStaging, actor("U0ANYONE"), { lockedBy: "U0REQ", lockedByApprover: false }).allowed,
+      ).toBe(true);
+    });
+
+    it("keeps Tollgate's rollback lock for approvers even where the environment names none", () => {
       expect(mayLock(openStaging, actor("U0ANYONE"), byTollgate(false))).toMatchObject({
         code: "lock_not_allowed",
-        reason: expect.stringContaining("automatic rollback"),
+        reason: expect.stringContaining("after a rollback"),
       });
       expect(mayLock(guardedQa, actor("U0REQ"), byTollgate(false))).toMatchObject({
         code: "lock_not_allowed",

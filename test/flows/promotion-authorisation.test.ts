@@ -109,6 +109,21 @@ describe("promotion authorisation (Slack end to end)", () => {
     expect(await h.promote(USERS.alice, "unlock staging")).toContain("unlocked by <@U0ALICE>");
   });
 
+  it("keeps a lock an approver set in an environment without approvers for approvers and its setter", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.alice, "lock staging incident 42")).toContain(
+      "staging locked by <@U0ALICE>",
+    );
+    const refused = await h.promote(USERS.mallory, "unlock staging");
+    expect(refused).toContain("lock_not_allowed");
+    expect(refused).toContain("<@U0ALICE> (an approver) locked staging");
+    // Replacing it with a lock of one's own is lifting it too.
+    expect(await h.promote(USERS.mallory, "lock staging test")).toContain("lock_not_allowed");
+    expect(await h.promote(USERS.bob, "unlock staging")).toContain("unlocked by <@W0ENTBOB>");
+    expect(await h.promote(USERS.alice, "lock staging again")).toContain("staging locked");
+    expect(await h.promote(USERS.alice, "unlock staging")).toContain("unlocked by <@U0ALICE>");
+  });
+
   it("lets an approver of one environment lock and unlock the whole line, and nobody else", async () => {
     h = await startPromotionHarness();
     expect(await h.promote(USERS.mallory, "lock all release freeze")).toContain("lock_not_allowed");
