@@ -226,6 +226,12 @@ describe("§1 SLACK_API_URL and §5 readiness cards", () => {
       { timestamp: Math.floor(Date.now() / 1000) - 600 },
     );
     expect(stale.status).toBe(401);
+    // Slack's rule is a 5-minute window either way: a request dated in the future is a replay risk too.
+    const ahead = await signer.slashCommand(
+      { user: REQUESTER, channel: PROD, command: "/promote", text: "help" },
+      { timestamp: Math.floor(Date.now() / 1000) + 600 },
+    );
+    expect(ahead.status).toBe(401);
   });
 });
 

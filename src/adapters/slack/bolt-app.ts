@@ -15,6 +15,9 @@ export type WebClient = InstanceType<typeof webApi.WebClient>;
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
+/** Slack's replay window for `X-Slack-Request-Timestamp`, in either direction. */
+const SLACK_TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
+
 export interface BotIdentity {
   botUserId?: string | undefined;
   botId?: string | undefined;
@@ -103,6 +106,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (req.method !== "POST") {
         res.writeHead(405, { allow: "POST", "content-type": "application/json" });
         res.end(JSON.stringify({ error: "method_not_allowed" }));
+        return;
+      }
+      // NOTE: Bolt refuses timestamps older than 5 minutes but not newer ones; Slack's rule is a
+      // window either way, or a request signed with a clock far ahead could be replayed for long.
+      const sent = Number(req.headers["x-slack-request-timestamp"]);
+      if (Number.isFinite(sent) && sent - Date.now() / 1000 > SLACK_TIMESTAMP_TOLERANCE_SECONDS) {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "unauthorized" }));
         return;
       }
       receiver.requestListener(req, res);
