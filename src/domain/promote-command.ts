@@ -94,6 +94,9 @@ function parseRollback(args: string[]): Parsed {
   return { type: "rollback", name, environment };
 }
 
+/** Longer than a quarter is a typo (`99999d`), and an open-ended lock says so honestly. */
+const MAX_LOCK_MS = 90 * 24 * 60 * 60 * 1000;
+
 function parseLock(args: string[]): Parsed {
   const [targetText, ...rest] = args;
   const target = environmentOf(targetText);
@@ -103,6 +106,9 @@ function parseLock(args: string[]): Parsed {
     durationMs = rest[1] === undefined ? undefined : parseDuration(rest[1]);
     if (durationMs === undefined || durationMs <= 0) {
       return { problem: "a lock duration looks like `30m`, `4h` or `2d`" };
+    }
+    if (durationMs > MAX_LOCK_MS) {
+      return { problem: "a lock lasts at most 90d; for longer, lock without `for` and unlock when done" };
     }
     rest.splice(0, 2);
   }

@@ -120,8 +120,15 @@ export async function unlockEnvironment(
   });
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "The line" : input.environment;
+  if (released) return { released, message: `:unlock: ${target} unlocked by <@${input.userId}>.` };
+  // Not locked itself, but maybe stopped with the whole line: say what still holds it.
+  const lineStopped =
+    input.environment !== "*" &&
+    deps.locks.activeLocks(input.environment, now).some((l) => l.environment === "*");
   return {
     released,
-    message: released ? `:unlock: ${target} unlocked by <@${input.userId}>.` : `${target} was not locked.`,
+    message: lineStopped
+      ? `${target} has no lock of its own, but the whole line is stopped (\`lock all\`): \`/promote unlock all\` resumes it.`
+      : `${target} was not locked.`,
   };
 }

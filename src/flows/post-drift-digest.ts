@@ -78,6 +78,12 @@ export function reportDrift(
   if (!set.contracts.has(compareTo)) {
     throw new CodedError("environment_not_found", `No contract for environment "${compareTo}"`);
   }
+  if (compareTo === environment) {
+    throw new CodedError(
+      "invalid_request",
+      `Comparing ${environment} with itself shows nothing: name another environment`,
+    );
+  }
   return buildDriftReport({
     environment,
     compareTo,

@@ -9,7 +9,7 @@ import { expiryFor, isApprover, mayRequest, requiredApprovals } from "../domain/
 import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
-import { formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
+import { activeFreeze, formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
 import { typed } from "../domain/mention.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
@@ -38,10 +38,18 @@ export interface RequestOutcome {
   message: string;
 }
 
-export function lockRefusal(deps: Pick<PromotionDeps, "locks">, environment: string, now: Date): void {
+export function lockRefusal(
+  deps: Pick<PromotionDeps, "locks">,
+  environment: string,
+  now: Date,
+  timezone = "UTC",
+): void {
   const lock = deps.locks.activeLocks(environment, now)[0];
   if (lock === undefined) return;
-  const until = lock.expiresAt ? ` until ${lock.expiresAt.toISOString()}` : "";
+  // In the environment's own time, as the card and `status` show it, with the instant for scripts.
+  const until = lock.expiresAt
+    ? ` until ${formatLocalMoment(lock.expiresAt, timezone, now)} ${timezone} (${lock.expiresAt.toISOString()})`
+    : "";
   const what = lock.environment === "*" ? "The line is stopped" : `${environment} is locked`;
   throw new CodedError(
     "environment_locked",
@@ -65,7 +73,9 @@ async function freezeOverride(
     contract,
     await resolveActor(deps, input.userId, [contract.approvals?.approvers]),
   );
-  const until = `${formatLocalMoment(end, contract.timezone, now)} ${contract.timezone} (${end.toISOString()})`;
+  const window = activeFreeze(contract.freeze, contract.timezone, now)?.window;
+  const why = window?.reason ? ` (${typed(window.reason)})` : "";
+  const until = `${formatLocalMoment(end, contract.timezone, now)} ${contract.timezone} (${end.toISOString()})${why}`;
   if (approver && input.reason !== undefined) return { by: input.userId, reason: input.reason };
   const how = approver
     ? "An approver may override with `because <reason>`."
@@ -81,7 +91,7 @@ export async function requestPromotion(deps: PromotionDeps, input: RequestInput)
   const allowed = mayRequest(contract, actor);
   if (!allowed.allowed) throw new CodedError(allowed.code, allowed.reason);
   const now = deps.clock.now();
-  lockRefusal(deps, contract.environment, now);
+  lockRefusal(deps, contract.environment, now, contract.timezone);
   const override = await freezeOverride(deps, contract, input, now);
   const promotion = newPromotion(deps, contract, input, override, now);
   const readiness = deps.readiness.evaluate(input.artifact.digest, contract.environment, {

@@ -128,6 +128,16 @@ describe("parsePromoteCommand", () => {
     expect(parsed.problem.length).toBeGreaterThan(0);
   });
 
+  it("takes lock durations up to 90 days and refuses longer ones (a typo, not a plan)", () => {
+    expect(parsePromoteCommand("lock dev for 90d incident")).toMatchObject({
+      type: "lock",
+      durationMs: 90 * 24 * 3_600_000,
+    });
+    const tooLong = parsePromoteCommand("lock dev for 99999d incident");
+    expect(tooLong.type).toBe("unknown");
+    if (tooLong.type === "unknown") expect(tooLong.problem).toContain("at most 90d");
+  });
+
   it("every suggestion for a typo of a complete command parses", () => {
     for (const text of [
       "stauts checkout-api",

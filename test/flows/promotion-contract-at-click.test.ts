@@ -72,6 +72,7 @@ describe("the contract is checked again at every click", () => {
     const refused = await h.promote(USERS.requester, `svc-1@${digest} to prod`);
     expect(refused).toContain("freeze_active");
     expect(refused).toContain(`${day(2)}T00:00:00.000Z`);
+    expect(refused).toContain("(Holiday freeze)");
     expect(await h.promote(USERS.requester, `svc-1@${digest} to prod because urgent`)).toContain(
       "Only an approver may override",
     );
@@ -116,7 +117,10 @@ describe("the contract is checked again at every click", () => {
     const clicked = await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove);
     expect(clicked).toContain("contract_not_satisfied");
     expect(clicked).toContain("db migration");
-    expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("environment_locked");
+    const locked = await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    expect(locked).toContain("environment_locked");
+    // The end in prod's own time zone (as the card shows it), with the instant.
+    expect(locked).toMatch(/until \w{3} \d{2}:\d{2} UTC \(\d{4}-\d{2}-\d{2}T[\d:.]+Z\): db migration/);
     h.clock.advance(31 * MINUTE);
     // The request from before the lock is still open: asking again points to it, and it can be approved now.
     expect(await h.promote(USERS.requester, `svc-1@${digest} to prod`)).toContain("promotion_already_open");
@@ -126,6 +130,8 @@ describe("the contract is checked again at every click", () => {
     const { sweepExpired } = await import("../../src/flows/expire-promotions.js");
     expect(sweepExpired(h.promotions.runtime().deps).locks).toBe(1);
     expect(ledger(h).map((e) => e.action)).toContain("lock.expired");
+    // prod has no lock of its own left, but the line is stopped: the reply says what still holds it.
+    expect(await h.promote(USERS.alice, "unlock prod")).toContain("the whole line is stopped");
   });
 
   it("one rejection ends the request; a newer request of the same artifact supersedes; old requests expire", async () => {

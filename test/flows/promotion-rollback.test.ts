@@ -112,6 +112,7 @@ describe("rollback", () => {
     expect(rollback).toMatchObject({ kind: "rollback", digest: good, requestedBy: "tollgate" });
     expect(await h.promote(USERS.requester, `svc@${bad} to prod`)).toContain("environment_locked");
     expect(await h.promote(USERS.requester, "history svc in prod")).toContain("(rollback)");
+    expect(await h.promote(USERS.requester, "history svc in prdo")).toContain("environment_not_found");
   });
 
   it("`/promote rollback` proposes the previous deployed artifact, or says there is none", async () => {

@@ -46,6 +46,7 @@ describe("/promote drift", () => {
     expect(bare.text).toMatch(/^`drift_not_configured` contracts\/staging.yml has no drift section\n/);
     const vs = handleDriftCommand(deps, command("drift prod vs staging"));
     expect(vs.text).toBe("Drift prod vs staging: within budget (0 differences)");
+    expect(handleDriftCommand(deps, command("drift prod vs prod")).text).toContain("`invalid_request`");
   });
 
   it("answers an unknown environment with its code and the known ones", () => {

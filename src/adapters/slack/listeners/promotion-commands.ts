@@ -7,7 +7,7 @@ import { shortDigest } from "../../../domain/artifact.js";
 import type { Promotion } from "../../../domain/promotion.js";
 import { lockEnvironment, unlockEnvironment } from "../../../flows/lock-environment.js";
 import type { DeploymentHistoryReader } from "../../../flows/ports.js";
-import type { PromotionDeps } from "../../../flows/promotion-deps.js";
+import { contractFor, type PromotionDeps } from "../../../flows/promotion-deps.js";
 import { requestPromotion } from "../../../flows/request-promotion.js";
 import { resolveArtifact } from "../../../flows/resolve-artifact.js";
 import { requestRollback } from "../../../flows/rollback.js";
@@ -99,6 +99,8 @@ export function promotionCommandHandlers(deps: PromotionCommandDeps): PromotionC
       ),
     history: (command, context) =>
       guarded(context, async () => {
+        // An environment without a contract is a typo to point out, not an empty history.
+        if (command.environment !== undefined) contractFor(flows, command.environment);
         const list = flows.promotions.history(command.name, command.environment, 15);
         const where = command.environment ? ` in ${command.environment}` : "";
         if (list.length === 0) return `No promotions of ${command.name}${where} yet.`;
