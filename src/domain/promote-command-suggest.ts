@@ -44,7 +44,11 @@ const REQUEST_LINKS = new Set(["to", "into", "->", "=>", "ot", "too", "onto"]);
 
 /** The closest valid command for words that did not parse (without the `/promote` prefix). */
 export function suggestFor(words: string[]): string {
+  // The command's own name typed again: `/promote promote checkout-api to dev`.
+  if (words.length > 1 && /^\/?promote$/i.test(words[0] ?? "")) return suggestFor(words.slice(1));
   const [first = "", ...rest] = words;
+  // The artifact left out: `to dev`.
+  if (REQUEST_LINKS.has(first.toLowerCase()) && rest.length > 0) return requestShape("<artifact>", words);
   const second = rest[0]?.toLowerCase();
   if (second !== undefined && REQUEST_LINKS.has(second)) return requestShape(first, rest.slice(1));
   const verb = closestVerb(first);
@@ -57,9 +61,24 @@ function requestShape(artifact: string, rest: string[]): string {
   const becauseAt = rest.findIndex((w) => w.toLowerCase() === "because");
   const before = becauseAt === -1 ? rest : rest.slice(0, becauseAt);
   const reason = becauseAt === -1 ? [] : rest.slice(becauseAt + 1);
-  const environment = before.filter((w) => !REQUEST_LINKS.has(w.toLowerCase())).at(-1) ?? "<env>";
+  const environment =
+    before
+      .filter((w) => !REQUEST_LINKS.has(w.toLowerCase()))
+      .at(-1)
+      ?.toLowerCase() ?? "<env>";
   const tail = reason.length > 0 ? ` because ${reason.join(" ")}` : "";
-  return `${artifact} to ${environment}${tail}`;
+  return `${lowerName(artifact)} to ${environment}${tail}`;
+}
+
+/** Artifact names and environments are lower case; what follows `@` (a digest, a version) is kept. */
+function lowerName(ref: string): string {
+  const at = ref.indexOf("@");
+  return at === -1 ? ref.toLowerCase() : `${ref.slice(0, at).toLowerCase()}${ref.slice(at)}`;
+}
+
+/** `rollback` and `history` take a name: a `name@version` or `name@digest` typed there loses the ref. */
+function nameOnly(ref: string | undefined): string | undefined {
+  return ref === undefined ? undefined : lowerName(ref).split("@")[0];
 }
 
 function verbShape(verb: Verb, args: string[]): string {
@@ -72,13 +91,13 @@ function verbShape(verb: Verb, args: string[]): string {
     case "drift":
       return b === undefined ? `drift ${a ?? "<env>"}` : `drift ${a} vs ${plain.at(-1)}`;
     case "rollback":
-      return `rollback ${a ?? "<name>"} in ${b ?? "<env>"}`;
+      return `rollback ${nameOnly(a) ?? "<name>"} in ${b ?? "<env>"}`;
     case "lock":
       return lockShape(args);
     case "unlock":
       return `unlock ${a ?? "<env>"}`;
     case "history":
-      return b === undefined ? `history ${a ?? "<name>"}` : `history ${a} in ${b}`;
+      return b === undefined ? `history ${nameOnly(a) ?? "<name>"}` : `history ${nameOnly(a)} in ${b}`;
     case "help":
       return "help";
   }

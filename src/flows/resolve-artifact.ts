@@ -4,7 +4,9 @@
  * the stage before the target (the contract's `after`). For a first stage, which has nothing
  * before it, and when no target is given, a bare name means the newest artifact of that name.
  */
+
 import { type Artifact, type ArtifactRef, DIGEST, parseArtifactRef } from "../domain/artifact.js";
+import { editDistance } from "../domain/promote-command-suggest.js";
 import type { ArtifactReader, ContractSource, DeploymentHistoryReader } from "./ports.js";
 
 export type ResolveFailure =
@@ -72,7 +74,7 @@ export function resolveArtifact(
     );
   }
   if (targetEnv !== undefined && !ports.contracts.current().contracts.has(targetEnv)) {
-    return fail("environment_not_found", `no contract for environment "${targetEnv}"`);
+    return fail("environment_not_found", unknownEnvironment(targetEnv, ports.contracts.current().order));
   }
   if (ref.kind === "name") return bareName(ref.name, targetEnv, ports);
   const exact = ref.kind !== "name_version" && DIGEST.test(ref.digestPrefix);
@@ -91,4 +93,12 @@ export function resolveArtifact(
     );
   }
   return { ok: true, artifact: first };
+}
+
+/** Names the known environments, and the one a typo most likely meant (`prdo` → `prod`). */
+function unknownEnvironment(name: string, known: readonly string[]): string {
+  const scored = known.map((env) => ({ env, distance: editDistance(name, env) }));
+  const near = scored.sort((a, b) => a.distance - b.distance)[0];
+  const guess = near !== undefined && near.distance <= 2 ? `; did you mean "${near.env}"?` : "";
+  return `no contract for environment "${name}"${guess} (known: ${known.join(", ") || "none"})`;
 }

@@ -114,6 +114,16 @@ describe("GET /api/v1/readiness", () => {
     expect(answer.body.message).toEqual(expect.any(String));
   });
 
+  it("names the known environments, and the one a typo meant", async () => {
+    const answer = await get({ artifact: "checkout-api", environment: "prdo" });
+    expect(answer.status).toBe(404);
+    expect(answer.body.message).toMatch(
+      /no contract for environment "prdo"; did you mean "prod"\? \(known: .*prod.*\)/,
+    );
+    const far = await get({ artifact: "checkout-api", environment: "qa" });
+    expect(far.body.message).not.toContain("did you mean");
+  });
+
   it.each([
     ["no token", null],
     ["a wrong token", "read-token-0123456789abcdeX"],
