@@ -4,6 +4,9 @@
  * `because <!channel>` must not ping a channel from the bot's own account.
  */
 
+/** Every user or user-group mention `mention` writes, as they appear in a text. */
+export const MENTIONS = /<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>/g;
+
 /** A user (`U…`/`W…`) or user group (`S…`) as Slack shows it: a mention, not a raw id. */
 export function mention(id: string): string {
   if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;

@@ -2,6 +2,8 @@
  * Slack's Block Kit limits (docs.slack.dev/reference/block-kit) in one place. Views build within
  * them by construction; `fitBlocks` is the last guard so a surface is never refused by Slack.
  */
+import { MENTIONS, typed } from "../../../domain/mention.js";
+
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
@@ -37,12 +39,8 @@ export function truncate(text: string, max: number): string {
   return `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-const MENTION = /<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>/g;
+/** Escapes the three characters Slack's mrkdwn treats as control characters (domain/mention.ts). */
+export const escapeMrkdwn = typed;
 
 /**
  * escapeMrkdwn, except for user and user-group mentions, which stay mentions: a check's reason
@@ -52,7 +50,7 @@ const MENTION = /<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>/g;
 export function escapeKeepingMentions(text: string): string {
   let out = "";
   let at = 0;
-  for (const match of text.matchAll(MENTION)) {
+  for (const match of text.matchAll(MENTIONS)) {
     out += escapeMrkdwn(text.slice(at, match.index)) + match[0];
     at = match.index + match[0].length;
   }
