@@ -2,9 +2,9 @@
  * `/promote <artifact> to <env> [because <reason>]` (SPEC §5): authorise the requester, refuse
  * when locked or frozen (approvers may override a freeze with a reason), check the contract now,
  * then open the promotion — superseding older open requests of the same artifact name for the
- * environment — in one transaction with its audit entries. With no approvals required it is approved at once.
+ * environment, while the same digest already on its way is answered `promotion_already_open` —
+ * in one transaction with its audit entries. With no approvals required it is approved at once.
  */
-
 import { expiryFor, isApprover, mayRequest, requiredApprovals } from "../domain/approval-policy.js";
 import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
@@ -42,7 +42,7 @@ export function lockRefusal(
   deps: Pick<PromotionDeps, "locks">,
   environment: string,
   now: Date,
-  timezone = "UTC",
+  timezone: string,
 ): void {
   const lock = deps.locks.activeLocks(environment, now)[0];
   if (lock === undefined) return;
