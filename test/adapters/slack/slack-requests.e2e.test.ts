@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../../src/adapters/slack/ids.js";
 import { validateView } from "../../helpers/slack.js";
-import { ALICE, blockText, evidenceFor, type Harness, STAGING, startHarness } from "./slack-harness.js";
+import {
+  ALICE,
+  blockText,
+  digestOf,
+  evidenceFor,
+  type Harness,
+  STAGING,
+  startHarness,
+} from "./slack-harness.js";
 
 describe("Slack requests to /slack/events", () => {
   let h: Harness;
@@ -54,6 +62,22 @@ describe("Slack requests to /slack/events", () => {
     expect(await reply(typo.responseUrl)).toContain("Did you mean `/promote status svc-11`");
     const missing = await promote("status no-such-thing");
     expect(await reply(missing.responseUrl)).toContain("artifact_not_found");
+  });
+
+  it("lists the candidates when a status reference matches several artifacts", async () => {
+    // Two builds of svc-amb labelled with the same version.
+    for (const n of [21, 22]) {
+      const same = evidenceFor(n, "unit");
+      expect(
+        await h.evidence({ ...same, artifact: { ...same.artifact, name: "svc-amb", version: "2.0.0" } }),
+      ).toBe(202);
+    }
+    const ambiguous = await promote("status svc-amb@2.0.0");
+    const text = await reply(ambiguous.responseUrl);
+    expect(text).toContain("artifact_ambiguous");
+    expect(text).toContain("name one by digest");
+    expect(text).toContain(`svc-amb@${digestOf(21)} (v2.0.0)`);
+    expect(text).toContain(`svc-amb@${digestOf(22)} (v2.0.0)`);
   });
 
   it("hands the other command types to their handlers", async () => {

@@ -11,6 +11,7 @@ import { contractFor, type PromotionDeps } from "../../../flows/promotion-deps.j
 import { requestPromotion } from "../../../flows/request-promotion.js";
 import { resolveArtifact } from "../../../flows/resolve-artifact.js";
 import { requestRollback } from "../../../flows/rollback.js";
+import { candidateLine } from "../views/replies.js";
 import type { PromoteContext, PromoteHandler } from "./promote-command.js";
 import { isUnexpected, refusal } from "./refusal.js";
 
@@ -58,9 +59,7 @@ export function promotionCommandHandlers(deps: PromotionCommandDeps): PromotionC
           deployments: deps.deployments,
         });
         if (!resolved.ok) {
-          const list = resolved.candidates.map(
-            (a) => `• ${a.name}@${a.digest}${a.version ? ` (v${a.version})` : ""}`,
-          );
+          const list = resolved.candidates.map(candidateLine);
           return [`:no_entry: ${resolved.message} (${resolved.code})`, ...list].join("\n");
         }
         const outcome = await requestPromotion(flows, {

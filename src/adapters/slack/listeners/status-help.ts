@@ -7,7 +7,7 @@ import type {
   DeploymentHistoryReader,
   ReadinessService,
 } from "../../../flows/ports.js";
-import { renderHelp, renderStatus, renderUnknown } from "../views/replies.js";
+import { candidateLine, renderHelp, renderStatus, renderUnknown } from "../views/replies.js";
 import type { PromoteHandler } from "./promote-command.js";
 
 export interface StatusDeps {
@@ -17,14 +17,23 @@ export interface StatusDeps {
   readiness: ReadinessService;
 }
 
+const CANDIDATES = 10;
+
 /** A bare name in `status` means the newest artifact of that name: there is no target to look before. */
 export function resolveForStatus(artifacts: ArtifactReader, ref: ArtifactRef, text: string): Artifact {
-  const found = ref.kind === "name" ? artifacts.artifactsNamed(ref.name, 1) : artifacts.findArtifacts(ref, 2);
-  const distinct = new Set(found.map((a) => a.digest));
-  if (distinct.size > 1) {
+  const found =
+    ref.kind === "name"
+      ? artifacts.artifactsNamed(ref.name, 1)
+      : artifacts.findArtifacts(ref, CANDIDATES + 1);
+  const distinct = [...new Map(found.map((a) => [a.digest, a])).values()];
+  if (distinct.length > 1) {
+    // As the promote form does: the candidates, so the next command can name one.
+    const how = ref.kind === "name_version" ? "name one by digest" : "give more of the digest";
+    const more = distinct.length > CANDIDATES ? ` (the newest ${CANDIDATES})` : "";
+    const list = distinct.slice(0, CANDIDATES).map(candidateLine);
     throw new CodedError(
       "artifact_ambiguous",
-      `\`${text}\` matches more than one artifact; give more of the digest`,
+      [`\`${text}\` matches more than one artifact; ${how}${more}:`, ...list].join("\n"),
     );
   }
   const artifact = found[0];

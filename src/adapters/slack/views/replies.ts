@@ -35,6 +35,11 @@ function mrkdwn(text: string): Block {
   return { type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } };
 }
 
+/** One artifact a reference could mean, as a line the next command can copy from. */
+export function candidateLine(artifact: Pick<Artifact, "name" | "digest" | "version">): string {
+  return `• ${artifact.name}@${artifact.digest}${artifact.version ? ` (v${artifact.version})` : ""}`;
+}
+
 export function renderHelp(): Reply {
   return {
     response_type: "ephemeral",
