@@ -18,6 +18,7 @@ import { createDriftDigestPoster } from "../adapters/slack/drift-digest-poster.j
 import type { PromoteHandler } from "../adapters/slack/listeners/promote-command.js";
 import { renderDriftDigest } from "../adapters/slack/views/drift-digest.js";
 import { createDriftStore } from "../adapters/sqlite/drift-store.js";
+import { installedAt } from "../adapters/sqlite/migrate.js";
 import type { AppContext } from "../app.js";
 import { postDriftDigest } from "../flows/post-drift-digest.js";
 
@@ -57,6 +58,7 @@ export function wireDrift(
     clock: ctx.clock,
     log: ctx.logger,
     runDigest: (environment, slot) => postDriftDigest(digestDeps, environment, slot, ctx.clock.now()),
+    installedAt: installedAt(ctx.db),
     ...(options.catchUpWindowMs === undefined ? {} : { catchUpWindowMs: options.catchUpWindowMs }),
   });
   const retention = createSnapshotRetentionJob({

@@ -22,6 +22,11 @@ export interface DriftDigestSchedulerDeps {
   log: SchedulerLog;
   /** Missed slots older than this are not caught up: yesterday's news is not a digest. Default 24h. */
   catchUpWindowMs?: number;
+  /**
+   * When this installation began (its database was created). A slot before it was never missed:
+   * a fresh install must not open with a catch-up digest of snapshots it has never received.
+   */
+  installedAt?: Date | undefined;
 }
 
 export interface ScheduledDigest {
@@ -91,6 +96,7 @@ export function createDriftDigestScheduler(deps: DriftDigestSchedulerDeps): Drif
     const now = deps.clock.now();
     const slot = previousOccurrence(job.schedule, job.timezone, now, (d) => job.task.match(d));
     if (slot === undefined || now.getTime() - slot.getTime() > (deps.catchUpWindowMs ?? DAY_MS)) return;
+    if (deps.installedAt !== undefined && slot.getTime() < deps.installedAt.getTime()) return;
     await run(job.environment, slot, "catch_up");
   }
 

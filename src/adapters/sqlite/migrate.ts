@@ -101,6 +101,14 @@ export function migrate(db: Db, dir: string = defaultMigrationsDir()): Migration
   return { applied, current: files.at(-1)?.version ?? 0 };
 }
 
+/** When the first migration ran on this database (the installation began), if it ever did. */
+export function installedAt(db: Db): Date | undefined {
+  const row = db.prepare("SELECT min(applied_at) AS at FROM schema_migrations").get() as {
+    at: number | null;
+  };
+  return row.at === null ? undefined : new Date(row.at);
+}
+
 interface AppliedRow {
   version: number;
   name: string;

@@ -29,7 +29,7 @@ function prodContract(schedule: string) {
   return driftContract("prod", { digest: { schedule, channel: "C0DRIFT" } }, "Asia/Seoul");
 }
 
-function scheduler(catchUpWindowMs?: number): DriftDigestScheduler {
+function scheduler(catchUpWindowMs?: number, installedAt?: Date): DriftDigestScheduler {
   const deps = { contracts, snapshots: world.snapshots, runs: world.runs, poster, render: renderDriftDigest };
   const created = createDriftDigestScheduler({
     contracts,
@@ -37,6 +37,7 @@ function scheduler(catchUpWindowMs?: number): DriftDigestScheduler {
     log,
     runDigest: (environment, scheduledFor) => postDriftDigest(deps, environment, scheduledFor, new Date()),
     ...(catchUpWindowMs === undefined ? {} : { catchUpWindowMs }),
+    installedAt,
   });
   schedulers.push(created);
   return created;
@@ -92,6 +93,16 @@ describe("drift digest scheduler", () => {
     await scheduler().start();
     expect(poster.posts).toHaveLength(1);
     expect(postedSlots()).toEqual([Date.parse("2026-11-27T00:00:00Z")]);
+  });
+
+  it("does not catch up a slot from before the installation began (a fresh install opens quietly)", async () => {
+    vi.setSystemTime(new Date("2026-11-27T02:00:00Z")); // 11:00 KST; 09:00 KST was 2 h ago
+    await scheduler(undefined, new Date("2026-11-27T01:00:00Z")).start();
+    expect(poster.posts).toHaveLength(0);
+    await schedulers[0]?.stop();
+    // Installed before the slot: it was missed while down, and is caught up.
+    await scheduler(undefined, new Date("2026-11-26T23:00:00Z")).start();
+    expect(poster.posts).toHaveLength(1);
   });
 
   it("does not catch up a slot older than the window", async () => {
