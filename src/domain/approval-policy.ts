@@ -3,7 +3,6 @@
  * input — the flow resolves the user groups named in the contract beforehand — so this stays pure
  * and a group change between request and click is seen simply by resolving again.
  */
-
 import type { ErrorCode } from "../errors.js";
 import type { Contract } from "./contract.js";
 import { mention } from "./mention.js";

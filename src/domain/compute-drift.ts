@@ -34,12 +34,20 @@ export const KNOWN_CATEGORIES = ["feature_flags", "endpoints", "data", "security
 export type FlatCategory = Map<string, ConfigValue>;
 export type FlatSnapshot = Map<string, FlatCategory>;
 
-function flattenInto(out: FlatCategory, prefix: string, value: { [key: string]: ConfigValue }): void {
+function flattenInto(
+  out: FlatCategory,
+  prefix: string,
+  value: { [key: string]: ConfigValue },
+  onRepeat?: (path: string) => void,
+): void {
   for (const key of Object.keys(value)) {
     const child = value[key] as ConfigValue;
     const path = prefix === "" ? key : `${prefix}.${key}`;
-    if (isBranch(child)) flattenInto(out, path, child);
-    else out.set(path, child);
+    if (isBranch(child)) flattenInto(out, path, child, onRepeat);
+    else {
+      if (onRepeat !== undefined && out.has(path)) onRepeat(path);
+      out.set(path, child);
+    }
   }
 }
 
@@ -52,21 +60,9 @@ export function pathsSpelledTwice(config: Record<string, ConfigValue>, limit = 1
   const twice: string[] = [];
   for (const category of Object.keys(config)) {
     const value = config[category] as ConfigValue;
-    if (!isBranch(value)) continue;
-    const seen = new Set<string>();
-    const visit = (prefix: string, branch: { [key: string]: ConfigValue }): void => {
-      for (const key of Object.keys(branch)) {
-        if (twice.length >= limit) return;
-        const child = branch[key] as ConfigValue;
-        const path = prefix === "" ? key : `${prefix}.${key}`;
-        if (isBranch(child)) visit(path, child);
-        else if (seen.has(path)) twice.push(fullPath(category, path));
-        else seen.add(path);
-      }
-    };
-    visit("", value);
+    if (isBranch(value)) flattenInto(new Map(), "", value, (path) => twice.push(fullPath(category, path)));
   }
-  return twice;
+  return twice.slice(0, limit);
 }
 
 /** Flattens every category to dotted paths; `isIgnored` sees `category.key` (or `category`). */

@@ -1,9 +1,9 @@
 /**
  * `/promote lock <env> [for <duration>] <reason>`, `unlock <env>`, `lock all` (SPEC §5). Who may is
  * `mayLock` / `mayLockAll`: approvers; requesters where an environment names no approvers, except
- * for the lock an automatic rollback set; `all` needs an approver of at least one environment.
+ * for a lock Tollgate (after a rollback) or an approver set; `all` needs an approver of at least one
+ * environment.
  */
-
 import { hasApprovers, isApprover, mayLock, mayLockAll, TOLLGATE_ACTOR } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";

@@ -141,9 +141,11 @@ function newPromotion(
  * that overrides a freeze the open one did not is new information and supersedes it as before.
  */
 function refuseDuplicate(deps: PromotionDeps, promotion: Promotion): void {
+  const overridesWhatItDidNot = (p: Promotion) =>
+    p.state === "requested" && promotion.freezeOverride !== undefined && p.freezeOverride === undefined;
   const same = deps.promotions
     .forDigest(promotion.digest, promotion.environment, ["requested", ...LIVE_STATES])
-    .find((p) => p.state !== "requested" || !(promotion.freezeOverride && !p.freezeOverride));
+    .find((p) => !overridesWhatItDidNot(p));
   if (same === undefined) return;
   const what = `${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}`;
   const status =

@@ -3,9 +3,7 @@
  * newest promotion for (digest, environment) with the approvals that count now, and whether a
  * rollback condition proposes a Roll back button.
  */
-
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
-import { typed } from "../../domain/mention.js";
 import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
@@ -44,7 +42,7 @@ export function createPromotionCardSource(deps: {
         stateChangedAt: promotion.stateChangedAt,
         requestedBy: promotion.requestedBy,
         reason: promotion.freezeOverride
-          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${typed(promotion.freezeOverride.reason)}`
+          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
           : promotion.reason,
         approvedBy,
         rejectedBy,

@@ -91,7 +91,8 @@ function contextLines(model: CardModel): string[] {
 function promotionLine(p: CardPromotion): string {
   const who = p.approvedBy.map((u) => `<@${u}>`).join(", ") || "none yet";
   const what = p.kind === "rollback" ? "Rollback" : "Promotion";
-  const because = p.reason ? ` because ${escapeMrkdwn(truncate(p.reason, 300))}` : "";
+  // The reason is typed text, except the mention of who overrode a freeze (promotion-card-source.ts).
+  const because = p.reason ? ` because ${escapeKeepingMentions(truncate(p.reason, 300))}` : "";
   const rejected = p.rejectedBy ? ` · rejected by <@${p.rejectedBy}>` : "";
   // NOTE: "requested by": the requester asked; who approved, rejected or deployed is said apart.
   const line = `${what} ${p.state} · requested by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
