@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../../src/adapters/slack/ids.js";
+import { DEFAULT_BOT_TOKEN } from "../../../src/sandbox/slack-emulator/index.js";
 import { validateView } from "../../helpers/slack.js";
 import {
   ALICE,
@@ -98,6 +99,63 @@ describe("Slack requests to /slack/events", () => {
     const modal = h.emulator.openModals(ALICE.id)[0]!;
     expect(validateView(modal)).toEqual([]);
     expect(blockText(modal.blocks)).toContain("✅ *unit*");
+  });
+
+  it("acks a button it does not handle at once and tells the clicker why nothing happened", async () => {
+    // A message from an older card layout, with a button id no listener handles any more.
+    const posted = await fetch(`${h.emulator.apiUrl}chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${DEFAULT_BOT_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        channel: STAGING.id,
+        text: "old card",
+        blocks: [
+          {
+            type: "actions",
+            block_id: "old",
+            elements: [
+              {
+                type: "button",
+                action_id: "promotion.retired_<b>",
+                text: { type: "plain_text", text: "Old" },
+                value: "x",
+              },
+            ],
+          },
+        ],
+      }),
+    }).then((r) => r.json() as Promise<{ ok: boolean; ts: string }>);
+    expect(posted.ok).toBe(true);
+    const started = Date.now();
+    const click = await h.signer.clickInMessage({
+      user: ALICE,
+      channel: STAGING,
+      messageTs: posted.ts,
+      actionId: "promotion.retired_<b>",
+    });
+    expect(click.status).toBe(200);
+    // Bolt's own answer to an unhandled action is a 404 after its 3-second timeout.
+    expect(Date.now() - started).toBeLessThan(2000);
+    const text = await reply(click.responseUrl);
+    expect(text).toContain("ephemeral");
+    expect(text).toContain("does not handle this button");
+    expect(text).toContain("promotion.retired_&lt;b&gt;");
+  });
+
+  it("still runs the real listener, once, for a handled button", async () => {
+    const card = h.emulator.messages(STAGING.id)[0]!;
+    const before = h.emulator.responseUrlPosts.length;
+    const click = await h.signer.clickInMessage({
+      user: ALICE,
+      channel: STAGING,
+      messageTs: card.ts,
+      actionId: ACTION_IDS.readinessDetails,
+    });
+    expect(click.status).toBe(200);
+    await h.until(() => h.emulator.openModals(ALICE.id).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The fallback did not also answer: no "does not handle" reply for a known id.
+    expect(h.emulator.responseUrlPosts.slice(before).map((p) => JSON.stringify(p.body))).toEqual([]);
   });
 
   it("publishes App Home with the artifacts' verdicts", async () => {
