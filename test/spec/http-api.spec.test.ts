@@ -528,6 +528,24 @@ describe("§3.6 read API (bearer tokens)", () => {
     }
   });
 
+  it("finds a digest by every version it was reported with (rc tested, released unchanged)", async () => {
+    const digest = sha256Digest("released");
+    expect(
+      (await send("/api/v1/evidence", evidence({ name: "rel-svc", digest, version: "2.0.0-rc.1" }, "unit")))
+        .status,
+    ).toBe(202);
+    expect(
+      (await send("/api/v1/evidence", evidence({ name: "rel-svc", digest, version: "2.0.0" }, "e2e"))).status,
+    ).toBe(202);
+    for (const version of ["2.0.0-rc.1", "2.0.0"]) {
+      const answer = await readiness(`rel-svc@${version}`, "staging", TOKEN_A);
+      expect(answer.status, version).toBe(200);
+      // The artifact keeps the version it was first reported with.
+      expect(answer.body.artifact).toMatchObject({ name: "rel-svc", digest, version: "2.0.0-rc.1" });
+    }
+    expect((await readiness("rel-svc@2.0.1", "staging", TOKEN_A)).status).toBe(404);
+  });
+
   it("401 {error:unauthorized} without a token or with a wrong one", async () => {
     for (const token of [null, "wrong-token-000000000000"]) {
       const answer = await readiness(art.digest, "dev", token);

@@ -1,6 +1,7 @@
 /**
  * Artifacts by digest (SPEC §2). A digest is immutable: once recorded, its name and commit never
- * change, and a claim that disagrees is refused with `artifact_conflict`.
+ * change, and a claim that disagrees is refused with `artifact_conflict`. Its version may grow:
+ * every version it is reported with resolves `name@version` (artifact_versions).
  */
 import type { Artifact, ArtifactRef } from "../../domain/artifact.js";
 import { shortDigest } from "../../domain/artifact.js";
@@ -33,8 +34,13 @@ export function createArtifactStore(db: Db): ArtifactStore {
   const byPrefix = db.prepare<[string, string, number], ArtifactRow>(
     `SELECT ${COLUMNS} FROM artifacts WHERE digest >= ? AND digest < ? ORDER BY first_seen_at DESC LIMIT ?`,
   );
+  // Any version the digest was reported with (migration 0008), newest label first.
   const byVersion = db.prepare<[string, string, number], ArtifactRow>(
-    `SELECT ${COLUMNS} FROM artifacts WHERE name = ? AND version = ? ORDER BY first_seen_at DESC LIMIT ?`,
+    `SELECT ${COLUMNS.replace(/(\w+)/g, "a.$1")} FROM artifact_versions v JOIN artifacts a ON a.digest = v.digest
+     WHERE v.name = ? AND v.version = ? ORDER BY v.first_seen_at DESC, a.first_seen_at DESC LIMIT ?`,
+  );
+  const addVersion = db.prepare(
+    "INSERT OR IGNORE INTO artifact_versions (name, version, digest, first_seen_at) VALUES (?, ?, ?, ?)",
   );
   const byName = db.prepare<[string, number], ArtifactRow>(
     `SELECT ${COLUMNS} FROM artifacts WHERE name = ? ORDER BY first_seen_at DESC LIMIT ?`,
@@ -82,6 +88,9 @@ export function createArtifactStore(db: Db): ArtifactStore {
       const commit = longer(row.commit_sha ?? undefined, claim.commit);
       if (fillsGap(row, claim, commit))
         fill.run({ ...nulls(claim), digest: claim.digest, commit: commit ?? null });
+      // A digest keeps its first version on the card; another one is a further label, not a conflict.
+      if (claim.version !== undefined && claim.version !== row.version)
+        addVersion.run(row.name, claim.version, claim.digest, at.getTime());
       return { commit };
     },
     digestsBuiltFrom: (commit) =>

@@ -6,7 +6,11 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { digestParams, HISTORY_BY_DIGEST } from "../../../src/adapters/sqlite/evidence-store.js";
+import {
+  createEvidenceStore,
+  digestParams,
+  HISTORY_BY_DIGEST,
+} from "../../../src/adapters/sqlite/evidence-store.js";
 import { defaultMigrationsDir, migrate } from "../../../src/adapters/sqlite/migrate.js";
 import { openDatabase } from "../../../src/adapters/sqlite/open-database.js";
 import { createStores, type Stores } from "../../../src/adapters/sqlite/stores.js";
@@ -19,7 +23,12 @@ const FIRST = `sha256:${SHARED}${"1".repeat(48)}`;
 const SECOND = `sha256:${SHARED}${"2".repeat(48)}`;
 const OTHER = `sha256:${"e".repeat(64)}`;
 
-function report(stores: Pick<Stores, "evidence">, digest: string, name: string, minute: number): void {
+function report(
+  stores: { evidence: Pick<Stores["evidence"], "insert"> },
+  digest: string,
+  name: string,
+  minute: number,
+): void {
   stores.evidence.insert({
     digest,
     commit: undefined,
@@ -87,8 +96,14 @@ describe("an artifact's evidence history", () => {
       }
       const db = openDatabase(t.path);
       migrate(db, dir);
-      const before = createStores(db);
-      registerAll(before);
+      // The database as the code before 0007 left it: artifacts written as that code wrote them
+      // (today's artifact store needs migration 0008), evidence through the evidence store.
+      const insertArtifact = db.prepare(
+        "INSERT INTO artifacts (digest, name, first_seen_at) VALUES (?, ?, ?)",
+      );
+      for (const [i, digest] of [FIRST, SECOND, OTHER].entries())
+        insertArtifact.run(digest, `service-${i}`, NOW.getTime());
+      const before = { evidence: createEvidenceStore(db) };
       report(before, FIRST, "unit", 1);
       report(before, SECOND, "unit", 2);
       report(before, FIRST, "e2e", 3);

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createArtifactStore } from "../../../src/adapters/sqlite/artifact-store.js";
 import { createEvidenceStore } from "../../../src/adapters/sqlite/evidence-store.js";
 import { createLatestEvidenceStore } from "../../../src/adapters/sqlite/latest-evidence-store.js";
 import { defaultMigrationsDir, migrate } from "../../../src/adapters/sqlite/migrate.js";
@@ -110,8 +109,11 @@ describe("latest evidence", () => {
       const old = openDatabase(early.path);
       migrate(old, dir);
       // The stores of the code before 0005: only the tables that existed then.
-      const oldStores = { artifacts: createArtifactStore(old), evidence: createEvidenceStore(old) };
-      oldStores.artifacts.register({ name: "checkout-api", digest: DIGEST, commit: COMMIT }, NOW);
+      // (today's artifact store needs migration 0008, so the artifact is written as that code did.)
+      const oldStores = { evidence: createEvidenceStore(old) };
+      old
+        .prepare("INSERT INTO artifacts (digest, name, commit_sha, first_seen_at) VALUES (?, ?, ?, ?)")
+        .run(DIGEST, "checkout-api", COMMIT, NOW.getTime());
       insert(oldStores, {
         scope: "digest",
         name: "unit",

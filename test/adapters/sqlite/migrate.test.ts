@@ -89,8 +89,8 @@ describe("migrate", () => {
   it.each([
     {
       edit: "a row's version changed by hand",
-      sql: "UPDATE schema_migrations SET version = 10 WHERE version = 7",
-      says: "the database records 0007_evidence_by_digest_prefix.sql as version 10; the file is version 7",
+      sql: "UPDATE schema_migrations SET version = 10 WHERE version = 8",
+      says: "the database records 0008_artifact_versions.sql as version 10; the file is version 8",
     },
     {
       edit: "a row deleted from the middle",

@@ -78,6 +78,32 @@ describe("SQLite stores", () => {
     expect(stores.artifacts.listArtifacts({ limit: 1, offset: 1 }).map((a) => a.digest)).toEqual([d1]);
   });
 
+  it("finds a digest by every version it was reported with, and keeps the first on the artifact", () => {
+    const [rc, other] = [digestOf("3"), digestOf("4")];
+    // Tested as a release candidate, released as 1.4.2 without a rebuild.
+    stores.artifacts.register({ name: "api", digest: rc, version: "1.4.2-rc.1" }, at("2026-11-01T00:00:00Z"));
+    stores.artifacts.register({ name: "api", digest: rc, version: "1.4.2" }, at("2026-11-03T00:00:00Z"));
+    stores.artifacts.register({ name: "api", digest: rc, version: "1.4.2" }, at("2026-11-04T00:00:00Z"));
+    const byVersion = (version: string) =>
+      stores.artifacts.findArtifacts({ kind: "name_version", name: "api", version }, 5).map((a) => a.digest);
+    expect(byVersion("1.4.2-rc.1")).toEqual([rc]);
+    expect(byVersion("1.4.2")).toEqual([rc]);
+    expect(stores.artifacts.getArtifact(rc)?.version).toBe("1.4.2-rc.1");
+    // A digest first reported without a version takes the first one it is given.
+    stores.artifacts.register({ name: "api", digest: other }, at("2026-11-02T00:00:00Z"));
+    stores.artifacts.register({ name: "api", digest: other, version: "1.4.2" }, at("2026-11-05T00:00:00Z"));
+    expect(stores.artifacts.getArtifact(other)?.version).toBe("1.4.2");
+    // Two digests labelled alike: the most recently labelled first, so a reference is ambiguous.
+    expect(byVersion("1.4.2")).toEqual([other, rc]);
+    // Another name for the digest is still a conflict, whatever the version.
+    expect(() =>
+      stores.artifacts.register({ name: "web", digest: rc, version: "9.9.9" }, new Date()),
+    ).toThrowError(/never changes its name/);
+    expect(
+      stores.artifacts.findArtifacts({ kind: "name_version", name: "web", version: "9.9.9" }, 5),
+    ).toEqual([]);
+  });
+
   it("returns digest-scoped and commit-scoped evidence, abbreviated either way from 12 hex", () => {
     const digest = digestOf("built");
     stores.evidence.insert(row({ commit: COMMIT.slice(0, 7), name: "short" }));
@@ -183,6 +209,7 @@ describe("SQLite stores", () => {
       "SELECT * FROM evidence_latest WHERE scope IN (SELECT value FROM json_each('[\"abcdef1\"]'))",
       "SELECT * FROM artifacts ORDER BY first_seen_at DESC LIMIT 10",
       "SELECT result_id FROM deliveries WHERE route = 'evidence' AND delivery_key = 'k'",
+      "SELECT a.* FROM artifact_versions v JOIN artifacts a ON a.digest = v.digest WHERE v.name = 'api' AND v.version = '1.4.2'",
     ];
     for (const sql of plans) {
       const detail = t.db
@@ -192,7 +219,9 @@ describe("SQLite stores", () => {
       // A plain "SCAN <table>" (no index) reads every row.
       expect(
         detail.filter((d) =>
-          /^SCAN (evidence|evidence_latest|deployments|snapshots|artifacts|deliveries)$/.test(d),
+          /^SCAN (evidence|evidence_latest|deployments|snapshots|artifacts|artifact_versions|deliveries|[av])$/.test(
+            d,
+          ),
         ),
         sql,
       ).toEqual([]);
