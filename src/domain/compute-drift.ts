@@ -58,10 +58,9 @@ function flattenInto(
  */
 export function pathsSpelledTwice(config: Record<string, ConfigValue>, limit = 10): string[] {
   const twice: string[] = [];
-  for (const category of Object.keys(config)) {
-    const value = config[category] as ConfigValue;
-    if (isBranch(value)) flattenInto(new Map(), "", value, (path) => twice.push(fullPath(category, path)));
-  }
+  // The whole snapshot at once, not category by category: `{"x": {"y": 1}, "x.y": 2}` spells
+  // `x.y` as a key of category `x` and as a category of its own, and the report showed both.
+  flattenInto(new Map(), "", config, (path) => twice.push(path));
   return twice.slice(0, limit);
 }
 

@@ -216,6 +216,13 @@ describe("pathsSpelledTwice", () => {
     expect(pathsSpelledTwice({ x: { "a.b": { c: 1 }, a: { "b.c": 2 } } })).toEqual(["x.a.b.c"]);
   });
 
+  it("finds a path spelled as a category's key and as a dotted category", () => {
+    expect(pathsSpelledTwice({ a: { b: 1 }, "a.b": 2 })).toEqual(["a.b"]);
+    expect(pathsSpelledTwice({ "data.orders": { rows: 1 }, data: { orders: { rows: 2 } } })).toEqual([
+      "data.orders.rows",
+    ]);
+  });
+
   it("accepts dotted keys that name distinct paths, and leaves and categories of any shape", () => {
     const config = { data: { "orders.rows": 1, orders: { schema: "v42" } }, flags: true, list: [1] };
     expect(pathsSpelledTwice(config)).toEqual([]);

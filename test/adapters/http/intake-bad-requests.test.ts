@@ -475,6 +475,14 @@ const CASES: Case[] = [
     issuePath: "config.data",
   },
   {
+    name: "snapshot naming one path as a category's key and as a dotted category (README's example)",
+    path: "/api/v1/snapshots",
+    body: { environment: "prod", config: { a: { b: 1 }, "a.b": 2 } },
+    status: 400,
+    error: "invalid_payload",
+    issuePath: "config.a",
+  },
+  {
     name: "snapshot without environment",
     path: "/api/v1/snapshots",
     body: { config: {} },
