@@ -193,7 +193,11 @@ function assemble(
       const address = await http.listen(config.port, config.host);
       for (const start of starts) await start();
       http.setState("ready");
-      logger.info({ host: address.address, port: address.port, mode: config.mode }, "listening");
+      // The pid is the process to signal (SIGHUP reloads): under `npm start` it is not npm's.
+      logger.info(
+        { host: address.address, port: address.port, mode: config.mode, pid: process.pid },
+        "listening",
+      );
       return address;
     },
     stop() {

@@ -111,6 +111,30 @@ describe("§9 npm start without SLACK_BOT_TOKEN", () => {
     );
     expect(reply).toContain("dev");
   });
+
+  it("logs the bot's own pid, which SIGHUP reloads (npm passes SIGTERM on, not SIGHUP)", async () => {
+    const pid = sandbox.logs().find((l) => l.msg === "listening")?.pid;
+    expect(typeof pid).toBe("number");
+    expect(pid).not.toBe(sandbox.child.pid);
+    process.kill(pid as number, "SIGHUP");
+    await until(() => sandbox.logs().some((l) => l.msg === "contracts reloaded"), 10_000, "a reload");
+    expect((await fetch(`${sandbox.baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  // Last: it stops the bot. A container runtime, systemd or a terminal's kill signals npm alone.
+  it("drains and stops the bot when SIGTERM reaches npm alone, leaving nothing listening", async () => {
+    const npm = sandbox.child;
+    if (npm.pid === undefined) throw new Error("npm start has no pid");
+    const npmExited = new Promise((resolve) => npm.once("exit", resolve));
+    process.kill(npm.pid, "SIGTERM");
+    await npmExited;
+    await until(() => sandbox.logs().some((l) => l.msg === "stopped"), 10_000, "the bot's 'stopped' line");
+    const listening = await fetch(`${sandbox.baseUrl}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    expect(listening).toBe(false);
+  });
 });
 
 describe("§1 defaults HOST=0.0.0.0 and PORT=3000", () => {
