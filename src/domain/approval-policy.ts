@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from "../errors.js";
 import type { Contract } from "./contract.js";
-import { mention } from "./mention.js";
+import { mention, TOLLGATE_ACTOR, who } from "./mention.js";
 
 /** The acting user plus the ids of the user groups (`S…`) they belong to, resolved by the caller. */
 export interface Actor {
@@ -49,7 +49,7 @@ export function mayRequest(contract: Contract, actor: Actor): Decision {
   return {
     allowed: false,
     code: "requester_not_allowed",
-    reason: `<@${actor.userId}> is not in ${contract.environment}'s requesters (${contract.requesters.map(mention).join(", ")})`,
+    reason: `${who(actor.userId)} is not in ${contract.environment}'s requesters (${contract.requesters.map(mention).join(", ")})`,
   };
 }
 
@@ -64,14 +64,14 @@ export function mayApprove(contract: Contract, actor: Actor, requestedBy: string
     return {
       allowed: false,
       code: "approver_not_allowed",
-      reason: `<@${actor.userId}> is not an approver for ${contract.environment} (approvers: ${list})`,
+      reason: `${who(actor.userId)} is not an approver for ${contract.environment} (approvers: ${list})`,
     };
   }
   if (actor.userId === requestedBy && contract.approvals?.selfApproval !== true) {
     return {
       allowed: false,
       code: "self_approval_not_allowed",
-      reason: `<@${actor.userId}> requested this promotion and ${contract.environment} does not allow self-approval`,
+      reason: `${who(actor.userId)} requested this promotion and ${contract.environment} does not allow self-approval`,
     };
   }
   return { allowed: true };
@@ -83,12 +83,9 @@ export function mayReject(contract: Contract, actor: Actor): Decision {
   return {
     allowed: false,
     code: "approver_not_allowed",
-    reason: `<@${actor.userId}> is not an approver for ${contract.environment}`,
+    reason: `${who(actor.userId)} is not an approver for ${contract.environment}`,
   };
 }
-
-/** The id Tollgate acts under (automatic rollback, expiry, hand-off) in locks and the ledger. */
-export const TOLLGATE_ACTOR = "tollgate";
 
 /** Whether an environment names approvers at all; without any, its requesters stand in for them. */
 export function hasApprovers(contract: Contract): boolean {

@@ -7,6 +7,7 @@
 import { shortDigest } from "./artifact.js";
 import type { ApprovalPolicy, Contract } from "./contract.js";
 import { formatDuration } from "./duration.js";
+import { who } from "./mention.js";
 import type { ApprovalFact, Check, PromotionFact, ReadinessFacts } from "./readiness.js";
 
 type Dropped = "not_approver" | "other_digest" | "other_revision" | "self";
@@ -56,8 +57,8 @@ export function checkApprovals(contract: Contract, facts: ReadinessFacts, now: D
   const notes = [...dropped]
     .filter(([, users]) => [...users].some((u) => !counted.has(u)))
     .map(([why, users]) => NOTES[why]([...users].filter((u) => !counted.has(u)).length));
-  const who = [...counted].map((u) => `<@${u}>`).join(", ");
-  const tally = `${counted.size} of ${policy.required} approvals${who ? `: ${who}` : ""}`;
+  const approvers = [...counted].map(who).join(", ");
+  const tally = `${counted.size} of ${policy.required} approvals${approvers ? `: ${approvers}` : ""}`;
   const reason = notes.length > 0 ? `${tally} (${notes.join("; ")})` : tally;
   const detail = { approvedBy: [...counted], required: policy.required };
   return { id, status: counted.size >= policy.required ? "passed" : "waiting", reason, detail };

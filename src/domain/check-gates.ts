@@ -9,6 +9,7 @@ import {
   formatLocalMoment,
   nextFreezeEnd,
 } from "./freeze-window.js";
+import { who } from "./mention.js";
 import type { Check, Lock, ReadinessFacts } from "./readiness.js";
 
 interface FreezeState {
@@ -41,7 +42,7 @@ export function checkFreeze(contract: Contract, facts: ReadinessFacts, now: Date
   const detail = { window: active.window, endsAt };
   const override = facts.promotion?.freezeOverride;
   if (override) {
-    const reason = `Freeze overridden by <@${override.by}>: ${override.reason} (frozen until ${until})`;
+    const reason = `Freeze overridden by ${who(override.by)}: ${override.reason} (frozen until ${until})`;
     return { id, status: "passed", reason, detail };
   }
   return { id, status: "failed", reason: `Frozen until ${until} (${describeWindow(active.window)})`, detail };
@@ -57,7 +58,7 @@ function describeLock(lock: Lock, timezone: string, now: Date): string {
   const until = lock.expiresAt
     ? ` until ${formatLocalMoment(lock.expiresAt, timezone, now)} ${timezone}`
     : "";
-  return `${what} by <@${lock.lockedBy}>${until}: ${lock.reason}`;
+  return `${what} by ${who(lock.lockedBy)}${until}: ${lock.reason}`;
 }
 
 /** Always present: `lock all` can stop any environment, so "not locked" is worth saying. */

@@ -7,6 +7,14 @@
 /** Every user or user-group mention `mention` writes, as they appear in a text. */
 export const MENTIONS = /<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>/g;
 
+/** The id Tollgate acts under (automatic rollback, expiry, hand-off) in locks and the ledger. */
+export const TOLLGATE_ACTOR = "tollgate";
+
+/** Who did something, as people read it: a person as a mention, Tollgate itself by name. */
+export function who(id: string): string {
+  return id === TOLLGATE_ACTOR ? "Tollgate" : mention(id);
+}
+
 /** A user (`U…`/`W…`) or user group (`S…`) as Slack shows it: a mention, not a raw id. */
 export function mention(id: string): string {
   if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;

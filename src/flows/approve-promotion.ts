@@ -16,6 +16,7 @@ import {
 } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
+import { who } from "../domain/mention.js";
 import { isExpired, type Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { scheduleExecution } from "./execute-promotion.js";
@@ -181,7 +182,7 @@ async function record(
   if (result.fresh.state !== "requested" && result.moved === undefined) throw notOpen(result.fresh);
   const required = requiredApprovals(contract);
   const note = rebound ? " The contract changed since the request: earlier approvals no longer count." : "";
-  const tally = `:white_check_mark: Approved by <@${userId}> (${result.approvedBy.length}/${required})`;
+  const tally = `:white_check_mark: Approved by ${who(userId)} (${result.approvedBy.length}/${required})`;
   const text = result.moved
     ? `${tally}: ${promotion.artifactName} ${shortDigest(promotion.digest)} may enter ${promotion.environment}.${note}`
     : `${tally}; ${required - result.approvedBy.length} more needed.${note}`;

@@ -5,9 +5,10 @@
  * or a failed attempt while people were still deciding) are not this promotion's. Driven by the change bus, so intake needs no
  * knowledge of promotions.
  */
-import { TOLLGATE_ACTOR } from "../domain/approval-policy.js";
+
 import { shortDigest } from "../domain/artifact.js";
 import type { Deployment } from "../domain/evidence.js";
+import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { applyLock } from "./lock-environment.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";

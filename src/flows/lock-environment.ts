@@ -4,10 +4,10 @@
  * for a lock Tollgate (after a rollback) or an approver set; `all` needs an approver of at least one
  * environment.
  */
-import { hasApprovers, isApprover, mayLock, mayLockAll, TOLLGATE_ACTOR } from "../domain/approval-policy.js";
+import { hasApprovers, isApprover, mayLock, mayLockAll } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";
-import { typed } from "../domain/mention.js";
+import { TOLLGATE_ACTOR, typed, who } from "../domain/mention.js";
 import type { Lock } from "../domain/readiness.js";
 import { CodedError } from "../errors.js";
 import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.js";
@@ -28,7 +28,7 @@ async function authorise(deps: LockDeps, userId: string, environment: string | "
     }
     const decision = mayLockAll(entries);
     if (!decision.allowed)
-      throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+      throw new CodedError("lock_not_allowed", `${who(userId)} may not ${what}: ${decision.reason}`);
     return contracts;
   }
   const contract = contractFor(deps, environment);
@@ -43,7 +43,7 @@ async function authorise(deps: LockDeps, userId: string, environment: string | "
     guardedLock && (lockedBy === TOLLGATE_ACTOR || (await approverAnywhere(deps, lockedBy)).actorIsOne);
   const decision = mayLock(contract, actor, { lockedBy, lockedByApprover, approvers });
   if (!decision.allowed)
-    throw new CodedError("lock_not_allowed", `<@${userId}> may not ${what}: ${decision.reason}`);
+    throw new CodedError("lock_not_allowed", `${who(userId)} may not ${what}: ${decision.reason}`);
   return [contract];
 }
 
@@ -75,7 +75,7 @@ export async function lockEnvironment(
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "All environments" : input.environment;
   const how = input.durationMs === undefined ? "until unlocked" : `for ${formatDuration(input.durationMs)}`;
-  return { lock, message: `:lock: ${target} locked by <@${input.userId}> ${how}: ${typed(input.reason)}` };
+  return { lock, message: `:lock: ${target} locked by ${who(input.userId)} ${how}: ${typed(input.reason)}` };
 }
 
 /** Records a lock without asking who may: also used by automatic rollback, acting as Tollgate. */
@@ -120,7 +120,7 @@ export async function unlockEnvironment(
   });
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "The line" : input.environment;
-  if (released) return { released, message: `:unlock: ${target} unlocked by <@${input.userId}>.` };
+  if (released) return { released, message: `:unlock: ${target} unlocked by ${who(input.userId)}.` };
   // Not locked itself, but maybe stopped with the whole line: say what still holds it.
   const lineStopped =
     input.environment !== "*" &&

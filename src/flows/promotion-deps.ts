@@ -5,6 +5,7 @@
  */
 import { type Actor, groupsIn, isListed } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
+import { who } from "../domain/mention.js";
 import { type Promotion, type PromotionEvent, transition } from "../domain/promotion.js";
 import type { Check, PromotionFact } from "../domain/readiness.js";
 import { CodedError } from "../errors.js";
@@ -88,7 +89,7 @@ export async function resolveActor(
       const why = error instanceof Error ? error.message : String(error);
       throw new CodedError(
         "slack_unavailable",
-        `Cannot check whether <@${userId}> is in user group ${group}: Slack did not answer (${why}). Refusing until it can be checked.`,
+        `Cannot check whether ${who(userId)} is in user group ${group}: Slack did not answer (${why}). Refusing until it can be checked.`,
         { cause: error },
       );
     }

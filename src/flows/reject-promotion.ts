@@ -2,7 +2,7 @@
 
 import { mayReject } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
-import { mention, typed } from "../domain/mention.js";
+import { mention, typed, who } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { loadOpen } from "./approve-promotion.js";
@@ -57,7 +57,7 @@ export async function rejectPromotion(
     );
   }
   const because = input.reason ? `: ${typed(input.reason)}` : "";
-  const message = `:no_entry: Rejected by <@${input.userId}>${because} (${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}).`;
+  const message = `:no_entry: Rejected by ${who(input.userId)}${because} (${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}).`;
   notify(deps, moved, message);
   return { promotion: moved, message, already: false };
 }

@@ -10,7 +10,7 @@ import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { activeFreeze, formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
-import { typed } from "../domain/mention.js";
+import { typed, who } from "../domain/mention.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { scheduleExecution } from "./execute-promotion.js";
@@ -53,7 +53,7 @@ export function lockRefusal(
   const what = lock.environment === "*" ? "The line is stopped" : `${environment} is locked`;
   throw new CodedError(
     "environment_locked",
-    `${what} by <@${lock.lockedBy}>${until}: ${typed(lock.reason)}`,
+    `${what} by ${who(lock.lockedBy)}${until}: ${typed(lock.reason)}`,
     {
       details: lock,
     },
@@ -154,7 +154,7 @@ function refuseDuplicate(deps: PromotionDeps, promotion: Promotion): void {
       : `is already ${same.state}`;
   throw new CodedError(
     "promotion_already_open",
-    `${what} ${status} (promotion \`${same.id}\`, requested by <@${same.requestedBy}>).`,
+    `${what} ${status} (promotion \`${same.id}\`, requested by ${who(same.requestedBy)}).`,
     { details: { promotionId: same.id, state: same.state } },
   );
 }
@@ -255,11 +255,11 @@ function requestMessage(promotion: Promotion, contract: Contract): string {
   const verb = promotion.kind === "rollback" ? "Rollback requested" : "Promotion requested";
   const because = promotion.reason ? ` because ${typed(promotion.reason)}` : "";
   const override = promotion.freezeOverride
-    ? `\n:rotating_light: *FREEZE OVERRIDDEN* by <@${promotion.freezeOverride.by}>: ${typed(promotion.freezeOverride.reason)}`
+    ? `\n:rotating_light: *FREEZE OVERRIDDEN* by ${who(promotion.freezeOverride.by)}: ${typed(promotion.freezeOverride.reason)}`
     : "";
   const needs =
     promotion.state === "approved"
       ? "No approvals required: approved."
       : `Needs ${requiredApprovals(contract)} approval(s).`;
-  return `${verb} by <@${promotion.requestedBy}>: ${what}${because}. ${needs}${override}`;
+  return `${verb} by ${who(promotion.requestedBy)}: ${what}${because}. ${needs}${override}`;
 }

@@ -11,6 +11,7 @@
 import { isApprover, mayRequest } from "../domain/approval-policy.js";
 import { type Artifact, shortDigest } from "../domain/artifact.js";
 import type { Deployment } from "../domain/evidence.js";
+import { who } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.js";
@@ -85,7 +86,7 @@ export async function requestRollback(
   if (!mayRequest(contract, actor).allowed && !isApprover(contract, actor)) {
     throw new CodedError(
       "requester_not_allowed",
-      `<@${input.userId}> may not request rollbacks in ${contract.environment}`,
+      `${who(input.userId)} may not request rollbacks in ${contract.environment}`,
     );
   }
   const target = rollbackTarget(deps, input.name, input.environment);

@@ -4,10 +4,11 @@
  * card's thread (`propose`) or rolls back at once and, with `lock: true`, locks the environment
  * (`auto`). Each promotion triggers at most once.
  */
-import { TOLLGATE_ACTOR } from "../domain/approval-policy.js";
+
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract, RollbackCondition } from "../domain/contract.js";
 import type { Evidence } from "../domain/evidence.js";
+import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { isCodedError } from "../errors.js";
 import { applyLock } from "./lock-environment.js";

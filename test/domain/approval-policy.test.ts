@@ -10,9 +10,9 @@ import {
   mayReject,
   mayRequest,
   rejectionOf,
-  TOLLGATE_ACTOR,
 } from "../../src/domain/approval-policy.js";
 import type { Contract } from "../../src/domain/contract.js";
+import { TOLLGATE_ACTOR } from "../../src/domain/mention.js";
 import { aContract, DIGEST, NOW, REVISION } from "../helpers/readiness-facts.js";
 
 const actor = (userId: string, groups: string[] = []): Actor => ({ userId, groups: new Set(groups) });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
-import { TOLLGATE_ACTOR } from "../../src/domain/approval-policy.js";
+import { TOLLGATE_ACTOR } from "../../src/domain/mention.js";
 import { applyLock } from "../../src/flows/lock-environment.js";
 import { type PromotionHarness, startPromotionHarness, USERS } from "../helpers/promotion-harness.js";
 

@@ -78,7 +78,12 @@ describe("rollback", () => {
         .some((m) => m.text.includes("locked after the rollback")),
     );
     // With `lock: true` the bad build cannot be promoted straight back.
-    expect(await h.promote(USERS.requester, `svc@${bad} to prod`)).toContain("environment_locked");
+    const refused = await h.promote(USERS.requester, `svc@${bad} to prod`);
+    expect(refused).toContain("environment_locked");
+    // Tollgate set that lock: it is named, not written as a mention of a user that does not exist.
+    expect(refused).toContain("locked by Tollgate");
+    await h.until(() => h.card(bad)?.text.includes("Locked by Tollgate") ?? false);
+    for (const text of [refused, h.card(bad)!.text]) expect(text).not.toMatch(/@tollgate/);
     // Fires once per promotion, however many reports follow.
     await h.post("/api/v1/evidence", errorRate(bad, "failed"));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -4,6 +4,7 @@
  * rollback condition proposes a Roll back button.
  */
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
+import { who } from "../../domain/mention.js";
 import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
@@ -42,7 +43,7 @@ export function createPromotionCardSource(deps: {
         stateChangedAt: promotion.stateChangedAt,
         requestedBy: promotion.requestedBy,
         reason: promotion.freezeOverride
-          ? `FREEZE OVERRIDDEN by <@${promotion.freezeOverride.by}>: ${promotion.freezeOverride.reason}`
+          ? `FREEZE OVERRIDDEN by ${who(promotion.freezeOverride.by)}: ${promotion.freezeOverride.reason}`
           : promotion.reason,
         approvedBy,
         rejectedBy,

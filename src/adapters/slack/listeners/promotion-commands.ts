@@ -4,6 +4,7 @@
  * through the flows. Plugged into `registerPromoteCommand` via the slack module's `commands`.
  */
 import { shortDigest } from "../../../domain/artifact.js";
+import { who } from "../../../domain/mention.js";
 import type { Promotion } from "../../../domain/promotion.js";
 import { lockEnvironment, unlockEnvironment } from "../../../flows/lock-environment.js";
 import type { DeploymentHistoryReader } from "../../../flows/ports.js";
@@ -46,7 +47,7 @@ function historyLine(p: Promotion): string {
   const when = `<!date^${Math.floor(p.requestedAt.getTime() / 1000)}^{date_short_pretty} {time}|${p.requestedAt.toISOString()}>`;
   const kind = p.kind === "rollback" ? " (rollback)" : "";
   const override = p.freezeOverride ? " :rotating_light: freeze overridden" : "";
-  return `• ${when} ${p.artifactName} \`${shortDigest(p.digest)}\` → ${p.environment}${kind}: *${p.state}* — requested by <@${p.requestedBy}>${override}`;
+  return `• ${when} ${p.artifactName} \`${shortDigest(p.digest)}\` → ${p.environment}${kind}: *${p.state}* — requested by ${who(p.requestedBy)}${override}`;
 }
 
 export function promotionCommandHandlers(deps: PromotionCommandDeps): PromotionCommandHandlers {

@@ -4,6 +4,7 @@
  * the blocking ones first, with the whole list in the Details modal.
  */
 import { shortDigest } from "../../../domain/artifact.js";
+import { who } from "../../../domain/mention.js";
 import type { Check } from "../../../domain/readiness.js";
 import { ACTION_IDS } from "../ids.js";
 import { type Block, type CardModel, type CardPromotion, encodeButtonValue } from "./card-model.js";
@@ -89,13 +90,13 @@ function contextLines(model: CardModel): string[] {
 }
 
 function promotionLine(p: CardPromotion): string {
-  const who = p.approvedBy.map((u) => `<@${u}>`).join(", ") || "none yet";
+  const approvers = p.approvedBy.map(who).join(", ") || "none yet";
   const what = p.kind === "rollback" ? "Rollback" : "Promotion";
   // The reason is typed text, except the mention of who overrode a freeze (promotion-card-source.ts).
   const because = p.reason ? ` because ${escapeKeepingMentions(truncate(p.reason, 300))}` : "";
-  const rejected = p.rejectedBy ? ` · rejected by <@${p.rejectedBy}>` : "";
+  const rejected = p.rejectedBy ? ` · rejected by ${who(p.rejectedBy)}` : "";
   // NOTE: "requested by": the requester asked; who approved, rejected or deployed is said apart.
-  const line = `${what} ${p.state} · requested by <@${p.requestedBy}>${because} · approvals ${p.approvedBy.length} of ${p.required}: ${who}${rejected}`;
+  const line = `${what} ${p.state} · requested by ${who(p.requestedBy)}${because} · approvals ${p.approvedBy.length} of ${p.required}: ${approvers}${rejected}`;
   const failing = p.handOffFailing;
   if (!failing) return line;
   const tries = failing.attempts === 1 ? "1 attempt" : `${failing.attempts} attempts`;
