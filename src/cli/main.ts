@@ -37,6 +37,7 @@ export async function runCli(
   env: Record<string, string | undefined>,
   io?: Partial<CliIo>,
 ): Promise<number> {
+  if (io?.stdout === undefined) stopQuietlyWhenReaderLeaves(process.stdout);
   const fullIo: CliIo = {
     env,
     stdout: io?.stdout ?? ((text) => process.stdout.write(text)),
@@ -58,6 +59,18 @@ export async function runCli(
     return 64;
   }
   return (await command.load())(rest, fullIo);
+}
+
+/**
+ * A reader that stops early (`tollgate audit export | head -1`) closes the pipe. Unix tools end
+ * quietly on SIGPIPE; Node ignores that signal and emits EPIPE instead, which crashed the CLI with
+ * a stack trace. What was asked for has been read, so the command ends with status 0.
+ */
+function stopQuietlyWhenReaderLeaves(stdout: NodeJS.WriteStream): void {
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
 }
 
 /** From package.json: two folders up from src/cli/, three from dist/src/cli/. */
