@@ -30,7 +30,7 @@ import { type ChangeBus, type Clock, createChangeBus, systemClock } from "./flow
 import { recordDeployment } from "./flows/record-deployment.js";
 import { recordEvidence } from "./flows/record-evidence.js";
 import { recordSnapshot } from "./flows/record-snapshot.js";
-import { resolveArtifact } from "./flows/resolve-artifact.js";
+import { resolveArtifact, unknownEnvironment } from "./flows/resolve-artifact.js";
 
 export interface AppContext {
   config: Config;
@@ -156,6 +156,10 @@ function registerCore(ctx: AppContext): void {
   registerIntakeRoutes(http, {
     secrets: ctx.webhookSecrets,
     clock: ctx.clock,
+    environmentWarning: (environment) => {
+      const set = ctx.contracts.current();
+      return set.contracts.has(environment) ? undefined : unknownEnvironment(environment, set.order);
+    },
     handlers: {
       evidence: (request) => recordEvidence(deps, request),
       deployment: (request) => recordDeployment(deps, request),

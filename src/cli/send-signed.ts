@@ -19,7 +19,7 @@ export interface SendRequest {
 }
 
 export type SendOutcome =
-  | { kind: "accepted"; status: number; id: string; duplicate: boolean }
+  | { kind: "accepted"; status: number; id: string; duplicate: boolean; warnings: string[] }
   | { kind: "rejected"; status: number; error: string; detail: Record<string, unknown> }
   | { kind: "unreachable"; reason: string; final?: boolean };
 
@@ -65,11 +65,26 @@ async function attemptOnce(request: SendRequest): Promise<SendOutcome> {
         final: true,
       };
     }
-    return { kind: "accepted", status: response.status, id: detail.id, duplicate: detail.duplicate === true };
+    return {
+      kind: "accepted",
+      status: response.status,
+      id: detail.id,
+      duplicate: detail.duplicate === true,
+      warnings: warningsOf(detail),
+    };
   }
   const error = typeof detail.error === "string" ? detail.error : `http_${response.status}`;
   if (RETRYABLE(response.status)) return { kind: "unreachable", reason: `HTTP ${response.status} ${error}` };
   return { kind: "rejected", status: response.status, error, detail };
+}
+
+/** The `warnings` of a 202 (an environment without a contract), as lines to print. */
+function warningsOf(detail: Record<string, unknown>): string[] {
+  if (!Array.isArray(detail.warnings)) return [];
+  return detail.warnings.flatMap((w: unknown) => {
+    const { code, message } = (w ?? {}) as { code?: unknown; message?: unknown };
+    return typeof message === "string" ? [`${typeof code === "string" ? code : "warning"}: ${message}`] : [];
+  });
 }
 
 async function readJson(response: Response): Promise<Record<string, unknown>> {
@@ -103,6 +118,8 @@ export function reportOutcome(outcome: SendOutcome, io: CliIo, what: string, del
   if (outcome.kind === "accepted") {
     const duplicate = outcome.duplicate ? " (duplicate delivery, stored once)" : "";
     io.stdout(`accepted ${what} id=${outcome.id} delivery=${delivery}${duplicate}\n`);
+    // Still exit 0: it was stored. A warning says it will not count where it was meant to.
+    for (const warning of outcome.warnings) io.stderr(`tollgate: warning: ${warning}\n`);
     return 0;
   }
   if (outcome.kind === "unreachable") {

@@ -96,7 +96,7 @@ export function resolveArtifact(
 }
 
 /** Names the known environments, and the one a typo most likely meant (`prdo` → `prod`). */
-function unknownEnvironment(name: string, known: readonly string[]): string {
+export function unknownEnvironment(name: string, known: readonly string[]): string {
   const scored = known.map((env) => ({ env, distance: editDistance(name, env) }));
   const near = scored.sort((a, b) => a.distance - b.distance)[0];
   const guess = near !== undefined && near.distance <= 2 ? `; did you mean "${near.env}"?` : "";

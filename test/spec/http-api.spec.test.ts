@@ -133,6 +133,44 @@ describe("§3 status and body table", () => {
     expect(again.body).toEqual({ status: "accepted", id: first.body.id, duplicate: true });
   });
 
+  it("stores writes for an environment without a contract, with a warning that names the likely one", async () => {
+    const typo = await send("/api/v1/evidence", { ...evidence(art, "unit"), environment: "stagng" });
+    expect(typo.status).toBe(202);
+    expect(typo.body.warnings).toEqual([
+      {
+        code: "environment_unknown",
+        message: expect.stringMatching(
+          /no contract for environment "stagng"; did you mean "staging"\?.*stored/,
+        ),
+      },
+    ]);
+    // One warning per environment, however many items name it.
+    const batch = await send("/api/v1/evidence", {
+      items: [
+        { ...evidence(art, "unit"), environment: "qa" },
+        { ...evidence(art, "e2e"), environment: "qa" },
+        { ...evidence(art, "lint"), environment: "staging" },
+      ],
+    });
+    expect(batch.status).toBe(202);
+    expect(batch.body.warnings.map((w: { message: string }) => w.message)).toEqual([
+      expect.stringContaining('"qa"'),
+    ]);
+    const deployment = await send("/api/v1/deployments", {
+      environment: "stagin",
+      artifact: art,
+      status: "succeeded",
+    });
+    expect(deployment.status).toBe(202);
+    expect(deployment.body.warnings[0].message).toContain('did you mean "staging"');
+    const snapshot = await send("/api/v1/snapshots", { environment: "devv", config: { data: { a: 1 } } });
+    expect(snapshot.status).toBe(202);
+    expect(snapshot.body.warnings[0].code).toBe("environment_unknown");
+    // A known environment: the body is exactly the SPEC's, no warnings key.
+    const known = await send("/api/v1/evidence", { ...evidence(art, "unit"), environment: "staging" });
+    expect(sortedKeys(known.body)).toEqual(["duplicate", "id", "status"]);
+  });
+
   it("accepts every secret of TOLLGATE_WEBHOOK_SECRETS (rotation)", async () => {
     for (const secret of [OLD_SECRET, NEW_SECRET])
       expect((await send("/api/v1/evidence", evidence(art, "unit"), { secret })).status).toBe(202);
@@ -621,6 +659,18 @@ describe("§1 report, snapshot and assert against the running server", () => {
       { TOLLGATE_URL: "http://127.0.0.1:9", TOLLGATE_SECRET: "wrong-secret-0000000000" },
     );
     expect(overridden.code, overridden.stderr).toBe(0);
+  });
+
+  it("report: a typo in --environment is stored (exit 0) and warned about on stderr", async () => {
+    const typo = await cli([...reportArgs, "--status", "passed", "--environment", "stagng"]);
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stdout).toContain("accepted");
+    expect(typo.stderr).toContain(
+      'tollgate: warning: environment_unknown: no contract for environment "stagng"',
+    );
+    expect(typo.stderr).toContain('did you mean "staging"');
+    const known = await cli([...reportArgs, "--status", "passed", "--environment", "staging"]);
+    expect(known.stderr).toBe("");
   });
 
   it("report --junit summarises a JUnit report", async () => {

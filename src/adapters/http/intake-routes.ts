@@ -23,6 +23,17 @@ export interface IntakeRouteDeps {
   secrets: readonly string[];
   clock: Clock;
   handlers: IntakeHandlers;
+  /**
+   * Why an environment a write names has no contract (a typo, most often), or undefined when it
+   * has one. Such writes are still stored, since a contract for it may come later, with a warning.
+   */
+  environmentWarning?: (environment: string) => string | undefined;
+}
+
+/** In a 202 beside status and id; clients that do not know the field ignore it. */
+interface IntakeWarning {
+  code: "environment_unknown";
+  message: string;
 }
 
 interface IntakeRoute {
@@ -30,7 +41,12 @@ interface IntakeRoute {
   name: string;
   limit: number;
   /** Validates the payload and, when it is good, returns what stores it. */
-  parse(value: unknown): Validated<(delivery: string | undefined) => Promise<IntakeOutcome>>;
+  parse(value: unknown): Validated<Accepted>;
+}
+
+interface Accepted {
+  store: (delivery: string | undefined) => Promise<IntakeOutcome>;
+  environments: Iterable<string | undefined>;
 }
 
 function intakeRoute<T>(
@@ -38,6 +54,7 @@ function intakeRoute<T>(
   limit: number,
   validate: (value: unknown) => Validated<T>,
   store: (input: T, delivery: string | undefined) => Promise<IntakeOutcome>,
+  environments: (input: T) => Iterable<string | undefined>,
 ): IntakeRoute {
   return {
     path,
@@ -45,7 +62,12 @@ function intakeRoute<T>(
     limit,
     parse(value) {
       const validated = validate(value);
-      return validated.ok ? { ok: true, input: (delivery) => store(validated.input, delivery) } : validated;
+      if (!validated.ok) return validated;
+      const { input } = validated;
+      return {
+        ok: true,
+        input: { store: (delivery) => store(input, delivery), environments: environments(input) },
+      };
     },
   };
 }
@@ -56,14 +78,26 @@ export function registerIntakeRoutes(http: HttpServer, deps: IntakeRouteDeps): v
   const validators = intakeValidators(createPayloadSchemas(deps.clock));
   const { handlers } = deps;
   const routes = [
-    intakeRoute("/api/v1/evidence", MIB, validators.evidence, (input, delivery) =>
-      handlers.evidence({ ...input, delivery }),
+    intakeRoute(
+      "/api/v1/evidence",
+      MIB,
+      validators.evidence,
+      (input, delivery) => handlers.evidence({ ...input, delivery }),
+      (input) => input.items.map((item) => item.environment),
     ),
-    intakeRoute("/api/v1/deployments", MIB, validators.deployment, (deployment, delivery) =>
-      handlers.deployment({ deployment, delivery }),
+    intakeRoute(
+      "/api/v1/deployments",
+      MIB,
+      validators.deployment,
+      (deployment, delivery) => handlers.deployment({ deployment, delivery }),
+      (deployment) => [deployment.environment],
     ),
-    intakeRoute("/api/v1/snapshots", 5 * MIB, validators.snapshot, (snapshot, delivery) =>
-      handlers.snapshot({ snapshot, delivery }),
+    intakeRoute(
+      "/api/v1/snapshots",
+      5 * MIB,
+      validators.snapshot,
+      (snapshot, delivery) => handlers.snapshot({ snapshot, delivery }),
+      (snapshot) => [snapshot.environment],
     ),
   ];
   for (const route of routes) {
@@ -80,9 +114,10 @@ async function handleIntake(
   ctx: RequestContext,
 ): Promise<void> {
   try {
-    const outcome = await accept(route, deps, req);
+    const { outcome, warnings } = await accept(route, deps, req);
     if (route.name === "evidence") http.metrics.evidenceStored.inc(outcome.stored);
-    const body = `{"status":"accepted","id":${JSON.stringify(outcome.id)},"duplicate":${outcome.duplicate}}`;
+    const warned = warnings.length === 0 ? "" : `,"warnings":${JSON.stringify(warnings)}`;
+    const body = `{"status":"accepted","id":${JSON.stringify(outcome.id)},"duplicate":${outcome.duplicate}${warned}}`;
     sendJson(res, outcome.duplicate ? 200 : 202, body);
   } catch (error) {
     const { status, body } = errorResponse(error);
@@ -99,7 +134,7 @@ async function accept(
   route: IntakeRoute,
   deps: IntakeRouteDeps,
   req: IncomingMessage,
-): Promise<IntakeOutcome> {
+): Promise<{ outcome: IntakeOutcome; warnings: IntakeWarning[] }> {
   if (declaredTooLarge(req, route.limit)) throw tooLarge(route.limit);
   if (!isJson(req.headers["content-type"])) {
     throw new CodedError("unsupported_media_type", "send Content-Type: application/json");
@@ -128,7 +163,26 @@ async function accept(
   const validated = route.parse(parsed.value);
   if (!validated.ok) issues.push(...validated.issues);
   if (!validated.ok || issues.length > 0) throw invalidPayload(issues);
-  return validated.input(delivery);
+  const warnings = environmentWarnings(validated.input.environments, deps.environmentWarning);
+  return { outcome: await validated.input.store(delivery), warnings };
+}
+
+function environmentWarnings(
+  environments: Iterable<string | undefined>,
+  warn: IntakeRouteDeps["environmentWarning"],
+): IntakeWarning[] {
+  if (warn === undefined) return [];
+  const warnings: IntakeWarning[] = [];
+  const seen = new Set<string>();
+  for (const environment of environments) {
+    if (environment === undefined || seen.has(environment)) continue;
+    seen.add(environment);
+    const why = warn(environment);
+    if (why !== undefined) {
+      warnings.push({ code: "environment_unknown", message: `${why}: stored, but no contract reads it` });
+    }
+  }
+  return warnings;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
