@@ -85,6 +85,7 @@ export function summarise(c: Contract): string {
   if (c.freeze.length > 0) parts.push(`${c.freeze.length} freeze window(s)`);
   if (c.rollback) parts.push(`rollback ${c.rollback.action}`);
   if (c.deploy) parts.push("deploy webhook");
+  if (c.channel === undefined) parts.push("no channel: no Slack cards");
   parts.push(c.revision.slice(0, "sha256:".length + 12));
   return parts.join(" · ");
 }

@@ -53,6 +53,13 @@ describe("tollgate contracts check", () => {
     );
   });
 
+  it("says when a contract has no channel, since its readiness cards are then never posted", async () => {
+    temp = createTempContracts({ "dev.yml": "description: no channel here\n" });
+    const cli = captureIo(temp.root);
+    expect(await runContracts(["check", temp.dir], cli.io)).toBe(0);
+    expect(cli.stdout()).toMatch(/^ok {2}dev {2}first stage · no channel: no Slack cards · sha256:/);
+  });
+
   it("takes DIR from CONTRACTS_DIR when no argument is given", async () => {
     temp = createTempContracts({ "dev.yml": "channel: general\n" });
     const cli = captureIo(temp.root, { CONTRACTS_DIR: "contracts" });

@@ -134,6 +134,15 @@ export function createSlackModule(deps: SlackModuleDeps) {
     cards.onChange({ type: "artifact_changed", digests });
   }
 
+  /** A contract without `channel` is valid (no cards wanted), but more often a forgotten line. */
+  function warnChannelless(): void {
+    const set = deps.contracts.current();
+    for (const environment of set.order) {
+      if (set.contracts.get(environment)?.channel === undefined)
+        logger.warn({ environment }, "contract has no channel: readiness cards for it are not posted");
+    }
+  }
+
   async function checkAuth(): Promise<void> {
     try {
       const result = await client.auth.test();
@@ -182,7 +191,15 @@ export function createSlackModule(deps: SlackModuleDeps) {
     },
     async start(): Promise<void> {
       if (!commandsRegistered) throw new Error("wiring bug: call registerCommands() before start()");
-      unsubscribe = cards.subscribe(deps.changes);
+      const stopCards = cards.subscribe(deps.changes);
+      const stopWarnings = deps.changes.subscribe((event) => {
+        if (event.type === "contracts_reloaded") warnChannelless();
+      });
+      unsubscribe = () => {
+        stopCards();
+        stopWarnings();
+      };
+      warnChannelless();
       worker.start();
       cards.startClock();
       reconcile();

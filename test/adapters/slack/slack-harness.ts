@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { SlackModule } from "../../../src/adapters/slack/slack-module.js";
 import { type App, createApp } from "../../../src/app.js";
 import { loadConfig } from "../../../src/config.js";
@@ -56,6 +57,8 @@ export interface Harness {
   signer: SlackRequestSigner;
   baseUrl: string;
   contracts: TempContracts;
+  /** The app's log lines at warn and above, parsed (only with `captureLogs`). */
+  logs: Record<string, unknown>[];
   evidence(body: object): Promise<number>;
   deployment(body: object): Promise<number>;
   /** Waits until `check` holds (polls every 20 ms) or fails after `timeoutMs`. */
@@ -70,6 +73,8 @@ export type HarnessOptions = Partial<
   Pick<SlackAppModuleOptions, "coalesce" | "outbox" | "reevaluate" | "reconcile">
 > & {
   contracts?: Record<string, string>;
+  /** Keep the app's warn/error lines in `h.logs` instead of silencing them. */
+  captureLogs?: boolean;
 };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -85,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HOST: "127.0.0.1",
     PORT: "0",
     TOLLGATE_WEBHOOK_SECRETS: WEBHOOK_SECRET,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: options.captureLogs ? "warn" : "silent",
   });
   let drainOnStop = true;
   const h = {} as Harness;
@@ -117,7 +122,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         created = slack;
       },
     });
-    const app = await createApp(config, { modules: [module], drainMs: 1000 });
+    const logDestination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split("\n")) if (line) h.logs.push(JSON.parse(line));
+        done();
+      },
+    });
+    const app = await createApp(config, { modules: [module], drainMs: 1000, logDestination });
     const address = await app.listen();
     h.app = app;
     h.slack = created!;
@@ -132,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   Object.assign(h, {
     emulator,
     contracts,
+    logs: [],
     async evidence(body: object) {
       return (await postSigned(h.baseUrl, "/api/v1/evidence", body, { secret: WEBHOOK_SECRET })).status;
     },
