@@ -64,6 +64,24 @@ export interface PromotionAppModule extends AppModule {
   runtime(): PromotionRuntime;
 }
 
+/**
+ * A deploy hook whose `secret_env` is unset cannot be signed until Tollgate restarts with it set;
+ * its promotions wait in the outbox meanwhile. `contracts check` cannot know (CI has no secrets),
+ * so the running bot says it at start and after each reload.
+ */
+function warnUnsignableHooks(ctx: AppContext, env: Record<string, string | undefined>): void {
+  const set = ctx.contracts.current();
+  for (const environment of set.order) {
+    const secretEnv = set.contracts.get(environment)?.deploy?.webhook.secretEnv;
+    if (secretEnv !== undefined && !env[secretEnv]) {
+      ctx.logger.warn(
+        { environment, secretEnv },
+        `${secretEnv} is not set: promotions to ${environment} cannot be handed to its deploy hook until Tollgate restarts with it`,
+      );
+    }
+  }
+}
+
 export function promotionAppModule(options: PromotionModuleOptions): PromotionAppModule {
   let runtime: PromotionRuntime | undefined;
   let cards: CardPromotionSource | undefined;
@@ -91,8 +109,12 @@ export function promotionAppModule(options: PromotionModuleOptions): PromotionAp
       registerPromotionRoutes(ctx.http, { ...runtime.deps, apiTokens: ctx.config.apiTokens });
       const { executor, watchers } = runtime;
       ctx.onStart(() => {
+        warnUnsignableHooks(ctx, options.env);
         executor.start(options.executor?.intervalMs);
         void executor.tick();
+      });
+      ctx.bus.subscribe((event) => {
+        if (event.type === "contracts_reloaded") warnUnsignableHooks(ctx, options.env);
       });
       ctx.onStop(async () => {
         watchers.stop();
