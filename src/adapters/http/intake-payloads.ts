@@ -60,12 +60,31 @@ export function intakeValidators(schemas: PayloadSchemas) {
   };
 }
 
+/**
+ * Zod's default for a missing field reads "Invalid input: expected string, received undefined";
+ * the issue's path already names the field, so the message says what is wrong with it.
+ */
+const plainMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== "invalid_type" && issue.code !== "invalid_value") return undefined;
+  if (issue.input === undefined) return "is required";
+  if (issue.code === "invalid_value")
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  const expected = issue.expected === "record" ? "object" : issue.expected;
+  const got =
+    issue.input === null ? "null" : article(Array.isArray(issue.input) ? "array" : typeof issue.input);
+  return `must be ${article(expected)}, not ${got}`;
+};
+
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
 function check<S extends z.ZodType, T>(
   schema: S,
   value: unknown,
   map: (data: z.output<S>) => T,
 ): Validated<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: plainMessages });
   return result.success
     ? { ok: true, input: map(result.data) }
     : { ok: false, issues: toIssues(result.error) };
