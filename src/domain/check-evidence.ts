@@ -62,7 +62,12 @@ function thresholdProblems(req: EvidenceRequirement, e: Evidence): string[] {
   if (req.minTotal !== undefined) {
     const total = e.summary.total;
     if (total === undefined) problems.push(`reported no total (min_total ${req.minTotal})`);
-    else if (total < req.minTotal) problems.push(`ran ${total} tests (min_total ${req.minTotal})`);
+    else if (total < req.minTotal) {
+      // `total` counts tests for a test run; for anything else it is whatever the reporter counted.
+      const what =
+        e.kind === "test" ? `ran ${total} test${total === 1 ? "" : "s"}` : `reported total ${total}`;
+      problems.push(`${what} (min_total ${req.minTotal})`);
+    }
   }
   for (const [key, limit] of Object.entries(req.max ?? {})) {
     const count = e.summary[key];

@@ -227,6 +227,13 @@ describe("thresholds", () => {
       reason: /ran 0 tests \(min_total 1\)/,
     },
     {
+      name: "a scan under its min_total (not described as tests)",
+      req: { ...trivy, max: undefined, minTotal: 5 },
+      evidence: scan({ total: 2, critical: 0, high: 0 }),
+      status: "failed",
+      reason: /reported total 2 \(min_total 5\)/,
+    },
+    {
       name: "a pass with tests",
       req: minTotal,
       evidence: [anEvidence({ summary: { total: 412 } })],
