@@ -27,6 +27,9 @@ export function formatKeyPath(path: KeyPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
+    // A key that is not a plain word (empty, dotted, a `normalize` pattern) is quoted, so the
+    // path stays readable and unambiguous: drift.normalize["?env=staging"].
+    else if (!/^[A-Za-z0-9_-]+$/.test(segment)) out += `[${JSON.stringify(segment)}]`;
     else out += out === "" ? segment : `.${segment}`;
   }
   return out;

@@ -43,7 +43,13 @@ const drift = z.strictObject(
     compare_to: environmentName,
     allow: counts.default({}),
     ignore: z.array(text, list("key globs")).default([]),
-    normalize: z.record(z.string().min(1), z.string({ error: expected("text") }), mapping).default({}),
+    normalize: z
+      .record(
+        z.string().min(1, { error: "an empty key would replace nothing; remove it" }),
+        z.string({ error: expected("text") }),
+        mapping,
+      )
+      .default({}),
     max_snapshot_age: duration.optional(),
     digest: z.strictObject({ schedule: cronExpression, channel: channelId }, mapping).optional(),
   },

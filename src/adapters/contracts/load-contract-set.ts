@@ -37,7 +37,7 @@ export function loadContractSet(dir: string, options: { cwd?: string } = {}): Lo
     const rel = path.relative(cwd, abs);
     return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
   };
-  const listing = listContractFiles(absDir, shown(absDir));
+  const listing = listContractFiles(absDir, shown);
   if (!listing.ok) return listing;
 
   const errors: ContractError[] = [...listing.errors];
@@ -66,16 +66,26 @@ export function loadContractSet(dir: string, options: { cwd?: string } = {}): Lo
     files.push({ environment, file, revision });
     contracts.set(environment, toContract(environment, revision, valid.value));
   }
+  // Every problem in every file, so deleting the wrong one of two spellings reveals nothing new.
+  for (const abs of listing.duplicates) errors.push(...problemsIn(abs, shown(abs)));
   errors.push(...checkContractSet(checked, new Set(listing.entries.map((e) => e.environment))));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, set: { contracts, order: promotionOrder(checked) }, files };
 }
 
 type Listing =
-  | { ok: true; entries: Array<{ environment: string; abs: string }>; errors: ContractError[] }
+  | {
+      ok: true;
+      entries: Array<{ environment: string; abs: string }>;
+      /** The second spelling of an environment (.yml and .yaml): checked for problems, not loaded. */
+      duplicates: string[];
+      errors: ContractError[];
+    }
   | { ok: false; errors: ContractError[] };
 
-function listContractFiles(absDir: string, shownDir: string): Listing {
+/** `shown` spells a path as problems print it: relative to the working folder when inside it. */
+function listContractFiles(absDir: string, shown: (abs: string) => string): Listing {
+  const shownDir = shown(absDir);
   let names: string[];
   try {
     names = readdirSync(absDir).sort();
@@ -88,6 +98,7 @@ function listContractFiles(absDir: string, shownDir: string): Listing {
     };
   }
   const entries: Array<{ environment: string; abs: string }> = [];
+  const duplicates: string[] = [];
   const errors: ContractError[] = [];
   for (const name of names) {
     const ext = path.extname(name);
@@ -96,12 +107,13 @@ function listContractFiles(absDir: string, shownDir: string): Listing {
     const abs = path.join(absDir, name);
     if (!isFile(abs)) continue;
     const environment = name.slice(0, -ext.length);
-    const file = path.join(shownDir, name);
+    const file = shown(abs);
     if (!ENVIRONMENT_NAME.test(environment)) {
       const why = "use lower-case letters, digits and - (at most 63), starting with a letter or digit";
       errors.push(fileError(file, `"${environment}" is not a valid environment name: ${why}`));
     } else if (entries.some((e) => e.environment === environment)) {
       errors.push(fileError(file, `environment "${environment}" is defined twice (.yml and .yaml)`));
+      duplicates.push(abs);
     } else {
       entries.push({ environment, abs });
     }
@@ -113,7 +125,17 @@ function listContractFiles(absDir: string, shownDir: string): Listing {
       message: "no contracts: add <environment>.yml files (see docs/contracts.md)",
     });
   }
-  return { ok: true, entries, errors };
+  return { ok: true, entries, duplicates, errors };
+}
+
+/** A file's own problems (reading, YAML, schema), for a file that is not loaded. */
+function problemsIn(abs: string, file: string): ContractError[] {
+  const read = readBytes(abs, file);
+  if (!read.ok) return [read.error];
+  const yaml = readContractYaml(file, read.bytes);
+  if (!yaml.ok) return yaml.errors;
+  const valid = validateContractDocument(yaml.source, yaml.data);
+  return valid.ok ? [] : valid.errors;
 }
 
 function isFile(abs: string): boolean {

@@ -50,6 +50,10 @@ export function validateContractDocument(source: LocatedSource, data: unknown): 
         const text = `unknown key "${key}"${didYouMean(key, known)}`;
         errors.push(errorAt(source, [...path, key], text, { atKey: true }));
       }
+    } else if (issue.code === "invalid_key") {
+      // A mapping's key is refused (an empty `normalize` key): say why, at the key itself.
+      const why = issue.issues[0]?.message ?? "invalid key";
+      errors.push(errorAt(source, path, why, { atKey: true }));
     } else {
       errors.push(errorAt(source, path, issue.message));
     }

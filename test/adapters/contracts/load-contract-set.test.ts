@@ -201,3 +201,38 @@ describe("dates and windows", () => {
     ]);
   });
 });
+
+describe("problems across files", () => {
+  const problems = (result: ReturnType<typeof loadContractSet>) =>
+    result.ok
+      ? []
+      : result.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path ? `${e.path}: ` : ""}${e.message}`);
+
+  it("reports both spellings of an environment, each file's own problems included", () => {
+    temp = createTempContracts({
+      "dev.yml": "channel: C0DEV\nfoo: 2\n",
+      "dev.yaml": "channel: C0DEV\nbogus: 1\n",
+    });
+    expect(problems(loadContractSet(temp.dir, { cwd: temp.dir }))).toEqual([
+      'dev.yaml:2:1 bogus: unknown key "bogus"',
+      'dev.yml:1:1 environment "dev" is defined twice (.yml and .yaml)',
+      'dev.yml:2:1 foo: unknown key "foo"',
+    ]);
+  });
+
+  it("spells every file alike, relative to the working folder, even when that is the contracts folder", () => {
+    temp = createTempContracts({ "Prod.yml": "channel: C0PROD\n", "dev.yml": "channel: 1\n" });
+    const files = loadContractSet(".", { cwd: temp.dir });
+    expect(files.ok ? [] : files.errors.map((e) => e.file)).toEqual(["Prod.yml", "dev.yml"]);
+  });
+
+  it("names a key that is not a plain word by quoting it, and says why an empty one is refused", () => {
+    temp = createTempContracts({
+      "dev.yml": "channel: C0DEV\n",
+      "staging.yml": 'after: dev\nchannel: C0STG\ndrift:\n  compare_to: dev\n  normalize: {"": "{env}"}\n',
+    });
+    expect(problems(loadContractSet(temp.dir, { cwd: temp.dir }))).toEqual([
+      'staging.yml:5:15 drift.normalize[""]: an empty key would replace nothing; remove it',
+    ]);
+  });
+});
