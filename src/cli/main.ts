@@ -37,10 +37,9 @@ export async function runCli(
   env: Record<string, string | undefined>,
   io?: Partial<CliIo>,
 ): Promise<number> {
-  if (io?.stdout === undefined) stopQuietlyWhenReaderLeaves(process.stdout);
   const fullIo: CliIo = {
     env,
-    stdout: io?.stdout ?? ((text) => process.stdout.write(text)),
+    stdout: io?.stdout ?? processStdout(),
     stderr: io?.stderr ?? ((text) => process.stderr.write(text)),
     cwd: io?.cwd ?? process.cwd(),
   };
@@ -62,15 +61,20 @@ export async function runCli(
 }
 
 /**
- * A reader that stops early (`tollgate audit export | head -1`) closes the pipe. Unix tools end
- * quietly on SIGPIPE; Node ignores that signal and emits EPIPE instead, which crashed the CLI with
- * a stack trace. What was asked for has been read, so the command ends with status 0.
+ * The process's stdout, for a reader that may stop early (`tollgate audit export | head -1`) and
+ * close the pipe. Unix tools end quietly on SIGPIPE; Node ignores that signal and emits EPIPE,
+ * which crashed the CLI with a stack trace. Once the reader has gone, output is dropped and the
+ * command still ends with its own status: `contracts check | head` stays 1 under pipefail.
  */
-function stopQuietlyWhenReaderLeaves(stdout: NodeJS.WriteStream): void {
-  stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
-    throw error;
+function processStdout(): (text: string) => void {
+  let readerGone = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    readerGone = true;
   });
+  return (text) => {
+    if (!readerGone) process.stdout.write(text);
+  };
 }
 
 /** From package.json: two folders up from src/cli/, three from dist/src/cli/. */
