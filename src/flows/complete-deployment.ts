@@ -36,7 +36,7 @@ export function completeOne(deps: CompleteDeps, promotion: Promotion, now: Date)
     const fresh = deps.promotions.get(promotion.id);
     if (fresh === undefined || !LIVE_STATES.includes(fresh.state)) return undefined;
     const detail = event === "fail" ? `deployment ${report.id} failed` : undefined;
-    return moveTo(deps, fresh, event, "tollgate", now, {
+    return moveTo(deps, fresh, event, TOLLGATE_ACTOR, now, {
       deployment: report.id,
       deployed_at: report.deployedAt.toISOString(),
       ...(detail ? { detail } : {}),

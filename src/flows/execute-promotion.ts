@@ -11,6 +11,7 @@
  */
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
+import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
 import type { OutboxItem } from "./promotion-ports.js";
@@ -169,7 +170,7 @@ async function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: numbe
     if (!deps.outbox.markHandedOff(item.promotionId, now)) return undefined;
     const promotion = deps.promotions.get(item.promotionId);
     if (promotion?.state !== "approved") return undefined;
-    return moveTo(deps, promotion, "hand_off", "tollgate", now, { status, attempts: item.attempts });
+    return moveTo(deps, promotion, "hand_off", TOLLGATE_ACTOR, now, { status, attempts: item.attempts });
   });
   if (moved) {
     await deps.tx.durable();
@@ -188,7 +189,7 @@ function recordGiveUp(deps: ExecutorDeps, item: OutboxItem, error: string, now: 
     const promotion = deps.promotions.get(item.promotionId);
     if (promotion?.state !== "approved") return undefined;
     const detail = `deploy hook gave up after ${item.attempts} attempts: ${error}`;
-    return moveTo(deps, promotion, "fail", "tollgate", now, { detail });
+    return moveTo(deps, promotion, "fail", TOLLGATE_ACTOR, now, { detail });
   });
   if (moved) notify(deps, moved, `:x: ${moved.detail ?? "deploy hook failed"}`);
 }

@@ -2,6 +2,8 @@
  * Requests that waited longer than `expire_after` expire (SPEC §4), and locks given a duration
  * end; both are recorded in the ledger and announced. Run by a periodic job and at each click.
  */
+
+import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
 
@@ -10,7 +12,7 @@ export function expireOne(
   promotion: Promotion,
   now: Date,
 ): boolean {
-  const moved = deps.tx.immediate(() => moveTo(deps, promotion, "expire", "tollgate", now));
+  const moved = deps.tx.immediate(() => moveTo(deps, promotion, "expire", TOLLGATE_ACTOR, now));
   if (moved) notify(deps, moved, "Expired: not enough approvals in time. Request it again with `/promote`.");
   return moved !== undefined;
 }
@@ -24,7 +26,7 @@ export function sweepExpired(deps: PromotionDeps): { promotions: number; locks: 
     for (const lock of released) {
       deps.audit.append(
         {
-          actor: "tollgate",
+          actor: TOLLGATE_ACTOR,
           action: "lock.expired",
           subject: lock.environment,
           data: { locked_by: lock.lockedBy, reason: lock.reason, expired_at: lock.expiresAt?.toISOString() },

@@ -10,7 +10,7 @@ import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { activeFreeze, formatLocalMoment, nextFreezeEnd } from "../domain/freeze-window.js";
-import { typed, who } from "../domain/mention.js";
+import { TOLLGATE_ACTOR, typed, who } from "../domain/mention.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { CodedError } from "../errors.js";
 import { scheduleExecution } from "./execute-promotion.js";
@@ -226,7 +226,7 @@ export function openPromotionInTx(
     if (requiredApprovals(contract) > 0 && options.autoApprove !== true)
       return { superseded: gone, current: promotion, enqueued: false };
     const approved =
-      moveTo(deps, promotion, "approve", "tollgate", now, { approved_by: [], required: 0 }) ?? promotion;
+      moveTo(deps, promotion, "approve", TOLLGATE_ACTOR, now, { approved_by: [], required: 0 }) ?? promotion;
     return {
       superseded: gone,
       current: approved,

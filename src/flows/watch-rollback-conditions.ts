@@ -87,7 +87,7 @@ function fire(
     if (!deps.triggers.record(trigger)) return { fired: false } as const;
     deps.audit.append(
       {
-        actor: "tollgate",
+        actor: TOLLGATE_ACTOR,
         action: `rollback.triggered`,
         subject: promotion.id,
         data: { evidence: evidence.id, action: policy.action, environment: contract.environment },
@@ -143,7 +143,7 @@ function autoRollback(
   const rollback = rollbackPromotion(
     deps,
     { ...target, rollbackOf: promotion.id },
-    { userId: "tollgate", environment: contract.environment, reason: `automatic rollback: ${why}` },
+    { userId: TOLLGATE_ACTOR, environment: contract.environment, reason: `automatic rollback: ${why}` },
     contract.revision,
     now,
   );

@@ -113,10 +113,11 @@ export function promotionAppModule(options: PromotionModuleOptions): PromotionAp
         executor.start(options.executor?.intervalMs);
         void executor.tick();
       });
-      ctx.bus.subscribe((event) => {
+      const stopWarnings = ctx.bus.subscribe((event) => {
         if (event.type === "contracts_reloaded") warnUnsignableHooks(ctx, options.env);
       });
       ctx.onStop(async () => {
+        stopWarnings();
         watchers.stop();
         await executor.stop();
       });

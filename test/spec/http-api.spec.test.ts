@@ -156,6 +156,11 @@ describe("§3 status and body table", () => {
     expect(batch.body.warnings.map((w: { message: string }) => w.message)).toEqual([
       expect.stringContaining('"qa"'),
     ]);
+    // At most ten, however many environments a batch makes up.
+    const many = await send("/api/v1/evidence", {
+      items: Array.from({ length: 12 }, (_, i) => ({ ...evidence(art, `n${i}`), environment: `env-${i}` })),
+    });
+    expect(many.body.warnings).toHaveLength(10);
     const deployment = await send("/api/v1/deployments", {
       environment: "stagin",
       artifact: art,

@@ -7,8 +7,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Contract, ContractSet } from "../../domain/contract.js";
 import { type CheckedFile, checkContractSet, promotionOrder, referencesIn } from "./check-set.js";
-import { type ContractError, fileError } from "./contract-error.js";
+import { type ContractError, fileError, type LocatedSource } from "./contract-error.js";
 import { ENVIRONMENT_NAME } from "./contract-fields.js";
+import type { ContractDocument } from "./contract-schema.js";
 import { MAX_CONTRACT_BYTES, readContractYaml } from "./read-yaml.js";
 import { toContract } from "./to-contract.js";
 import { validateContractDocument } from "./validate-contract.js";
@@ -46,28 +47,23 @@ export function loadContractSet(dir: string, options: { cwd?: string } = {}): Lo
   const contracts = new Map<string, Contract>();
   for (const { environment, abs } of listing.entries) {
     const file = shown(abs);
-    const read = readBytes(abs, file);
+    const read = readContractFile(abs, file);
+    // Parsed YAML is checked against the other files (upstream names, cycles) even when invalid.
+    if (read.yaml)
+      checked.push({ environment, source: read.yaml.source, refs: referencesIn(read.yaml.data) });
     if (!read.ok) {
-      errors.push(read.error);
-      continue;
-    }
-    const yaml = readContractYaml(file, read.bytes);
-    if (!yaml.ok) {
-      errors.push(...yaml.errors);
-      continue;
-    }
-    checked.push({ environment, source: yaml.source, refs: referencesIn(yaml.data) });
-    const valid = validateContractDocument(yaml.source, yaml.data);
-    if (!valid.ok) {
-      errors.push(...valid.errors);
+      errors.push(...read.errors);
       continue;
     }
     const revision = revisionOf(read.bytes);
     files.push({ environment, file, revision });
-    contracts.set(environment, toContract(environment, revision, valid.value));
+    contracts.set(environment, toContract(environment, revision, read.value));
   }
   // Every problem in every file, so deleting the wrong one of two spellings reveals nothing new.
-  for (const abs of listing.duplicates) errors.push(...problemsIn(abs, shown(abs)));
+  for (const abs of listing.duplicates) {
+    const read = readContractFile(abs, shown(abs));
+    if (!read.ok) errors.push(...read.errors);
+  }
   errors.push(...checkContractSet(checked, new Set(listing.entries.map((e) => e.environment))));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, set: { contracts, order: promotionOrder(checked) }, files };
@@ -128,14 +124,22 @@ function listContractFiles(absDir: string, shown: (abs: string) => string): List
   return { ok: true, entries, duplicates, errors };
 }
 
-/** A file's own problems (reading, YAML, schema), for a file that is not loaded. */
-function problemsIn(abs: string, file: string): ContractError[] {
+type ParsedYaml = { source: LocatedSource; data: Record<string, unknown> };
+
+/** One file read, parsed and validated; `yaml` is there whenever the YAML itself parsed. */
+type ContractFileRead =
+  | { ok: true; bytes: Buffer; yaml: ParsedYaml; value: ContractDocument }
+  | { ok: false; errors: ContractError[]; yaml?: ParsedYaml };
+
+function readContractFile(abs: string, file: string): ContractFileRead {
   const read = readBytes(abs, file);
-  if (!read.ok) return [read.error];
+  if (!read.ok) return { ok: false, errors: [read.error] };
   const yaml = readContractYaml(file, read.bytes);
-  if (!yaml.ok) return yaml.errors;
+  if (!yaml.ok) return { ok: false, errors: yaml.errors };
+  const parsed = { source: yaml.source, data: yaml.data };
   const valid = validateContractDocument(yaml.source, yaml.data);
-  return valid.ok ? [] : valid.errors;
+  if (!valid.ok) return { ok: false, errors: valid.errors, yaml: parsed };
+  return { ok: true, bytes: read.bytes, yaml: parsed, value: valid.value };
 }
 
 function isFile(abs: string): boolean {

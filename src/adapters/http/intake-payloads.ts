@@ -69,10 +69,23 @@ const plainMessages: z.core.$ZodErrorMap = (issue) => {
   if (issue.input === undefined) return "is required";
   if (issue.code === "invalid_value")
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  const expected = issue.expected === "record" ? "object" : issue.expected;
+  const expected = TYPE_NAMES[issue.expected];
+  // A type zod names in its own terms (bigint, tuple…) keeps zod's wording.
+  if (expected === undefined) return undefined;
   const got =
     issue.input === null ? "null" : article(Array.isArray(issue.input) ? "array" : typeof issue.input);
-  return `must be ${article(expected)}, not ${got}`;
+  return `must be ${expected}, not ${got}`;
+};
+
+/** Zod's names for the types a payload declares, as a sender reads them. */
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "a boolean",
+  object: "an object",
+  record: "an object",
+  array: "an array",
 };
 
 function article(type: string): string {

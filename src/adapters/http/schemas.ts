@@ -59,9 +59,11 @@ const jsonObject = z.record(z.string(), z.unknown());
 /** A snapshot's configuration: every path spelled once (see pathsSpelledTwice). */
 const snapshotConfig = jsonObject.superRefine((config, ctx) => {
   for (const path of pathsSpelledTwice(config as Record<string, ConfigValue>)) {
+    // The top-level key it starts under; a dotted one (`"a.b"`) is a key too, `a` may not be.
+    const top = Object.keys(config).find((key) => path === key || path.startsWith(`${key}.`));
     ctx.addIssue({
       code: "custom",
-      path: path.split(".").slice(0, 1),
+      path: top === undefined ? [] : [top],
       message: `"${path}" is given twice, as nested keys and as a dotted key; send it once`,
     });
   }

@@ -25,7 +25,7 @@ import { registerAppHome } from "./listeners/app-home.js";
 import { registerDetailsAction } from "./listeners/details-action.js";
 import { type PromoteHandlers, registerPromoteCommand } from "./listeners/promote-command.js";
 import { helpHandler, statusHandler, unknownHandler } from "./listeners/status-help.js";
-import { registerUnknownInteractions } from "./listeners/unknown-interactions.js";
+import { registerUnknownButtons } from "./listeners/unknown-interactions.js";
 import { createCardService } from "./outbox/card-service.js";
 import type { OutboxProblem } from "./outbox/outbox-problems.js";
 import { createOutboxWorker, type OutboxClient } from "./outbox/outbox-worker.js";
@@ -114,7 +114,7 @@ export function createSlackModule(deps: SlackModuleDeps) {
   let commandsRegistered = false;
   registerDetailsAction(slack.app, { facts, logger });
   registerAppHome(slack.app, { ...deps, logger, now });
-  registerUnknownInteractions(slack.app, logger);
+  registerUnknownButtons(slack.app, logger);
   slack.app.error(async (error) => {
     logger.error({ err: error }, "slack listener failed");
   });

@@ -89,6 +89,8 @@ export function createArtifactStore(db: Db): ArtifactStore {
       if (fillsGap(row, claim, commit))
         fill.run({ ...nulls(claim), digest: claim.digest, commit: commit ?? null });
       // A digest keeps its first version on the card; another one is a further label, not a conflict.
+      // NOTE: not cached in memory: the request's savepoint may roll this insert back, and a cache
+      // would then hide the label for good. The cost (~2 µs) is paid only when the versions differ.
       if (claim.version !== undefined && claim.version !== row.version)
         addVersion.run(row.name, claim.version, claim.digest, at.getTime());
       return { commit };

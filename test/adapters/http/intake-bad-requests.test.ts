@@ -475,6 +475,14 @@ const CASES: Case[] = [
     issuePath: "config.data",
   },
   {
+    name: "snapshot naming one path only through dotted keys (the issue names a key that is there)",
+    path: "/api/v1/snapshots",
+    body: { environment: "prod", config: { "a.b": { c: 1 }, "a.b.c": 2 } },
+    status: 400,
+    error: "invalid_payload",
+    issuePath: "config.a.b",
+  },
+  {
     name: "snapshot naming one path as a category's key and as a dotted category (README's example)",
     path: "/api/v1/snapshots",
     body: { environment: "prod", config: { a: { b: 1 }, "a.b": 2 } },

@@ -37,6 +37,16 @@ describe("intake issue messages", () => {
         { path: "name", message: "must be a string, not a number" },
       ],
     });
+    const fractional = validate.evidence({
+      artifact: { name: "api", digest: DIGEST },
+      kind: "test",
+      name: "unit",
+      status: "passed",
+      summary: { total: 1.5 },
+    });
+    expect(fractional).toMatchObject({
+      issues: [{ path: "summary.total", message: expect.stringMatching(/whole number/) }],
+    });
     expect(validate.deployment({ environment: "prod", artifact: [], status: "succeeded" })).toMatchObject({
       issues: [{ path: "artifact", message: "must be an object, not an array" }],
     });

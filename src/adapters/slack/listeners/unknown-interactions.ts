@@ -1,9 +1,9 @@
 /**
- * Interactions no listener handles: a button on a message from an older card layout, an id a
- * hand-built message or another app's automation used, a shortcut added to the manifest before the
- * code. Bolt leaves them unacknowledged and answers 404 after 3 seconds, and Slack shows the person
- * a warning with no reason. They are acknowledged at once and logged, and a click in a message is
- * told in an ephemeral reply what happened and what to do instead.
+ * Buttons no listener handles: on a message from an older card layout, or an id a hand-built
+ * message used. Bolt leaves them unacknowledged and answers 404 after 3 seconds, and Slack shows
+ * the person a warning with no reason. They are acknowledged at once and logged, and a click in a
+ * message is told in an ephemeral reply what happened and what to do instead. (The manifest has no
+ * shortcuts or option loads, and no modal Tollgate opens can be submitted, so nothing else arrives.)
  */
 import { typed } from "../../../domain/mention.js";
 import type { Logger } from "../../log.js";
@@ -13,12 +13,6 @@ import { DRIFT_DETAILS_ACTION_ID } from "../views/drift-lines.js";
 
 /** Every action id some listener handles; the fallback matches all others. */
 export const HANDLED_ACTION_IDS: readonly string[] = [...ALL_ACTION_IDS, DRIFT_DETAILS_ACTION_ID];
-
-/**
- * View callback ids some listener handles: none yet (the Details modal has no submit button). A
- * listener added for one, or for a shortcut or options, must be excluded below as well.
- */
-const HANDLED_VIEW_CALLBACK_IDS: readonly string[] = [];
 
 /** Matches any id except `handled` (Bolt runs every matching listener, so one ack each). */
 export function anyIdExcept(handled: readonly string[]): RegExp {
@@ -35,7 +29,7 @@ export function unknownButtonReply(actionId: string): string {
   );
 }
 
-export function registerUnknownInteractions(app: BoltApp, logger: Logger): void {
+export function registerUnknownButtons(app: BoltApp, logger: Logger): void {
   const log = logger.child({ component: "slack" });
   app.action(anyIdExcept(HANDLED_ACTION_IDS), async ({ ack, action, body, respond }) => {
     await ack();
@@ -43,29 +37,15 @@ export function registerUnknownInteractions(app: BoltApp, logger: Logger): void 
     log.warn({ actionId, user: body.user.id }, "slack action with an unknown action id acknowledged");
     // A click in a modal or the Home tab has no response_url, so there is nobody to tell.
     if (!("response_url" in body) || !body.response_url) return;
-    await respond({
-      response_type: "ephemeral",
-      replace_original: false,
-      text: unknownButtonReply(actionId),
-    });
-  });
-  const views = anyIdExcept(HANDLED_VIEW_CALLBACK_IDS);
-  app.view({ callback_id: views, type: "view_submission" }, async ({ ack, view }) => {
-    // An empty ack closes the modal: better than Slack's "We had some trouble connecting".
-    await ack();
-    log.warn(
-      { callbackId: view.callback_id },
-      "slack view submission with an unknown callback id acknowledged",
-    );
-  });
-  app.view({ callback_id: views, type: "view_closed" }, async ({ ack }) => {
-    await ack();
-  });
-  app.shortcut(/^/, async ({ ack, shortcut }) => {
-    await ack();
-    log.warn({ callbackId: shortcut.callback_id }, "slack shortcut Tollgate does not handle acknowledged");
-  });
-  app.options(/^/, async ({ ack }) => {
-    await ack({ options: [] });
+    try {
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: unknownButtonReply(actionId),
+      });
+    } catch (error) {
+      // An expired response_url (30 minutes) is no reason for an error line: the click is acked.
+      log.info({ err: error, actionId }, "could not reply to a click on an unknown button");
+    }
   });
 }
