@@ -50,7 +50,12 @@ describe("the card and its thread through a promotion", () => {
         status: "succeeded",
       }),
     ).toBe(202);
-    await h.until(() => h.card(digest)?.text.includes("🎉 svc-1 → prod · deployed") ?? false);
+    // The deployment report and the promotion's completion are two events, and a card render may
+    // fall between them (header "deployed", promotion still "deploying"): wait for the settled card.
+    await h.until(() => {
+      const text = h.card(digest)?.text ?? "";
+      return text.includes("🎉 svc-1 → prod · deployed") && text.includes(`by promotion \``);
+    });
     const deployed = h.card(digest)!.text;
     expect(deployed).toContain(`Deployed to prod at <!date^`);
     expect(deployed).toContain(`by promotion \`${id}\``);
