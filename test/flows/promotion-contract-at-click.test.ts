@@ -88,6 +88,8 @@ describe("the contract is checked again at every click", () => {
     await h.until(() => h.card(digest)?.text.includes("FREEZE OVERRIDDEN") ?? false);
     // Who overrode is a mention, not escaped text; the typed reason is shown as written.
     expect(h.card(digest)!.text).toContain("FREEZE OVERRIDDEN by <@U0ALICE>: payment outage INC-7");
+    // The promotion line gives the reason once, as the override's, not also as the request's.
+    expect(h.card(digest)!.text).not.toContain("because payment outage INC-7");
     // Approved and handed off under the override, the card still says so rather than "Blocked".
     const repo = h.promotions.runtime().deps.promotions;
     await h.until(() => repo.forDigest(digest, "prod")[0]?.state === "deploying");

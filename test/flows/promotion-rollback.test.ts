@@ -77,6 +77,8 @@ describe("rollback", () => {
         .thread(CHANNELS.prod.id, rolledBackTo.ts)
         .some((m) => m.text.includes("locked after the rollback")),
     );
+    // The rolled-back build's card loses its Roll back button: there is nothing left to roll back.
+    await h.until(() => !(h.card(bad)?.text.includes(ACTION_IDS.rollbackRequest) ?? true));
     // With `lock: true` the bad build cannot be promoted straight back.
     const refused = await h.promote(USERS.requester, `svc@${bad} to prod`);
     expect(refused).toContain("environment_locked");

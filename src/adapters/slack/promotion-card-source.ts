@@ -4,7 +4,6 @@
  * rollback condition proposes a Roll back button.
  */
 import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
-import { who } from "../../domain/mention.js";
 import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
@@ -42,9 +41,8 @@ export function createPromotionCardSource(deps: {
         state: promotion.state,
         stateChangedAt: promotion.stateChangedAt,
         requestedBy: promotion.requestedBy,
-        reason: promotion.freezeOverride
-          ? `FREEZE OVERRIDDEN by ${who(promotion.freezeOverride.by)}: ${promotion.freezeOverride.reason}`
-          : promotion.reason,
+        reason: promotion.reason,
+        freezeOverride: promotion.freezeOverride,
         approvedBy,
         rejectedBy,
         required: requiredApprovals(contract),

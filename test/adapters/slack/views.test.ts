@@ -98,6 +98,36 @@ describe("readiness card", () => {
     expect(text).toContain("approvals 1 of 2: <@U0ALICE>");
   });
 
+  it("shows a typed reason as text: a mention or @channel in it stays inert, and it is cut to 300", () => {
+    const promotion = {
+      id: "p1",
+      kind: "promotion" as const,
+      state: "requested",
+      requestedBy: "U0BOB",
+      reason: `hi <@U0ALICE> <!channel> ${"x".repeat(1000)}`,
+      approvedBy: [],
+      required: 2,
+    };
+    const text = JSON.stringify(renderReadinessCard(model({ promotion })).blocks);
+    expect(text).toContain("because hi &lt;@U0ALICE&gt; &lt;!channel&gt;");
+    expect(text).not.toContain("<@U0ALICE>");
+    expect(text).not.toContain("x".repeat(300));
+  });
+
+  it("leaves out the approvals of a promotion that needs none", () => {
+    const promotion = {
+      id: "p1",
+      kind: "promotion" as const,
+      state: "approved",
+      requestedBy: "U0BOB",
+      approvedBy: [],
+      required: 0,
+    };
+    expect(JSON.stringify(renderReadinessCard(model({ promotion })).blocks)).not.toContain(
+      "approvals 0 of 0",
+    );
+  });
+
   it("warns on an approved card while its deploy hook keeps failing", () => {
     const nextAttemptAt = new Date("2026-03-02T10:05:00Z");
     const approved = {

@@ -17,7 +17,10 @@ export interface CardPromotion {
   /** requested · approved · deploying · deployed · rejected · expired · failed · superseded */
   state: string;
   requestedBy: string;
+  /** As typed; the card escapes it. */
   reason?: string | undefined;
+  /** An approver's override of a freeze window, with the reason they typed. */
+  freezeOverride?: { by: string; reason: string } | undefined;
   /** Users whose approval counts (bound to this digest and contract revision). */
   approvedBy: string[];
   rejectedBy?: string | undefined;

@@ -89,14 +89,24 @@ function contextLines(model: CardModel): string[] {
   return lines;
 }
 
+/** A typed reason's share of the card's context line (Slack allows 3,000 per element). */
+const REASON_CHARS = 300;
+
 function promotionLine(p: CardPromotion): string {
   const approvers = p.approvedBy.map(who).join(", ") || "none yet";
   const what = p.kind === "rollback" ? "Rollback" : "Promotion";
-  // The reason is typed text, except the mention of who overrode a freeze (promotion-card-source.ts).
-  const because = p.reason ? ` because ${escapeKeepingMentions(truncate(p.reason, 300))}` : "";
+  // Reasons are typed text: escaped whole, so a typed `<@U…>` or `<!channel>` stays inert.
+  // An override's reason is the request's own (typed once, in /promote): shown once, with it.
+  const reason = p.reason === p.freezeOverride?.reason ? undefined : p.reason;
+  const because = reason ? ` because ${escapeMrkdwn(truncate(reason, REASON_CHARS))}` : "";
+  const override = p.freezeOverride
+    ? ` · FREEZE OVERRIDDEN by ${who(p.freezeOverride.by)}: ${escapeMrkdwn(truncate(p.freezeOverride.reason, REASON_CHARS))}`
+    : "";
+  const approvals =
+    p.required > 0 ? ` · approvals ${p.approvedBy.length} of ${p.required}: ${approvers}` : "";
   const rejected = p.rejectedBy ? ` · rejected by ${who(p.rejectedBy)}` : "";
   // NOTE: "requested by": the requester asked; who approved, rejected or deployed is said apart.
-  const line = `${what} ${p.state} · requested by ${who(p.requestedBy)}${because} · approvals ${p.approvedBy.length} of ${p.required}: ${approvers}${rejected}`;
+  const line = `${what} ${p.state} · requested by ${who(p.requestedBy)}${because}${override}${approvals}${rejected}`;
   const failing = p.handOffFailing;
   if (!failing) return line;
   const tries = failing.attempts === 1 ? "1 attempt" : `${failing.attempts} attempts`;
