@@ -253,7 +253,9 @@ export function announceOpened(
 function requestMessage(promotion: Promotion, contract: Contract): string {
   const what = `${promotion.artifactName} ${shortDigest(promotion.digest)} → ${promotion.environment}`;
   const verb = promotion.kind === "rollback" ? "Rollback requested" : "Promotion requested";
-  const because = promotion.reason ? ` because ${typed(promotion.reason)}` : "";
+  // An override's reason is the one typed with the request: said once, on the override's line.
+  const reason = promotion.reason === promotion.freezeOverride?.reason ? undefined : promotion.reason;
+  const because = reason ? ` because ${typed(reason)}` : "";
   const override = promotion.freezeOverride
     ? `\n:rotating_light: *FREEZE OVERRIDDEN* by ${who(promotion.freezeOverride.by)}: ${typed(promotion.freezeOverride.reason)}`
     : "";

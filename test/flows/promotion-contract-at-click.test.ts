@@ -78,6 +78,7 @@ describe("the contract is checked again at every click", () => {
     );
     const override = await h.promote(USERS.alice, `svc-1@${digest} to prod because payment outage INC-7`);
     expect(override).toContain("FREEZE OVERRIDDEN");
+    expect(override.match(/payment outage INC-7/g)).toHaveLength(1);
     expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("(1/2)");
     expect(await h.click(USERS.erin, digest, ACTION_IDS.promotionApprove)).toContain("(2/2)");
     await h.until(() => h.deployer.acted.size === 1);
