@@ -8,6 +8,7 @@ import { sendJson } from "../adapters/http/respond.js";
 import type { SandboxContext } from "./sandbox-context.js";
 import { badRequest, optionalString, readJsonObject, stringField } from "./sandbox-http.js";
 import type { SlackActor, SlackDelivery } from "./slack-emulator/index.js";
+import { findAction } from "./slack-emulator/slack-interaction-payloads.js";
 
 type Act = (
   sandbox: SandboxContext,
@@ -32,11 +33,20 @@ const ACTS: Record<string, Act> = {
       actionId: stringField(body, "actionId"),
     };
     const value = optionalString(body, "value");
+    // A button the message no longer has (the card changed since the page drew it): say so.
+    const message = sandbox.emulator.message(channel.id, input.messageTs);
+    if (message === undefined) throw badRequest("ts", "is not a message in that channel");
+    if (findAction(message.blocks ?? [], input.actionId, value) === undefined)
+      throw badRequest("actionId", "is not on that message now (it may have changed since)");
     return sandbox.signer().clickInMessage(value === undefined ? input : { ...input, value });
   },
   async view_click(sandbox, user, body) {
     const input = { user, viewId: stringField(body, "viewId"), actionId: stringField(body, "actionId") };
     const value = optionalString(body, "value");
+    const view = sandbox.emulator.view(input.viewId);
+    if (view === undefined) throw badRequest("viewId", "is not an open view");
+    if (findAction(view.blocks, input.actionId, value) === undefined)
+      throw badRequest("actionId", "is not in that view now (it may have changed since)");
     return sandbox.signer().clickInView(value === undefined ? input : { ...input, value });
   },
   async view_submit(sandbox, user, body) {

@@ -227,6 +227,17 @@ describe("sandbox mode", () => {
     await promote(RILEY, PROD, `${name}@${digest} to prod`);
     await click(ALEX, PROD, digest, "promotion.approve");
     await click(SAM, PROD, digest, "promotion.approve");
+    // A button the card no longer shows (the page drew it before the change): 400, not a 500.
+    await until(() => !cardText(PROD, digest).includes("promotion.approve") || undefined, "Approve gone");
+    const stale = await post("/sandbox/api/act", {
+      user: ALEX,
+      type: "click",
+      channel: PROD,
+      ts: card(PROD, digest)?.ts,
+      actionId: "promotion.approve",
+    });
+    expect(stale.status).toBe(400);
+    expect(stale.body).toMatchObject({ error: "invalid_payload" });
     // The contract's hook says localhost:3000; this sandbox listens elsewhere and still deploys.
     expect(new URL(s.baseUrl).port).not.toBe("3000");
     await until(
