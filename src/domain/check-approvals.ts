@@ -6,7 +6,7 @@
  */
 import { shortDigest } from "./artifact.js";
 import type { ApprovalPolicy, Contract } from "./contract.js";
-import { formatDuration } from "./duration.js";
+import { formatAge, formatDuration } from "./duration.js";
 import { who } from "./mention.js";
 import type { ApprovalFact, Check, PromotionFact, ReadinessFacts } from "./readiness.js";
 
@@ -44,7 +44,7 @@ export function checkApprovals(contract: Contract, facts: ReadinessFacts, now: D
   }
   const age = now.getTime() - promotion.requestedAt.getTime();
   if (policy.expireAfterMs !== undefined && age > policy.expireAfterMs) {
-    const reason = `approval request expired (${formatDuration(age)} old, expire_after ${formatDuration(policy.expireAfterMs)})`;
+    const reason = `approval request expired (${formatAge(age)} old, expire_after ${formatDuration(policy.expireAfterMs)})`;
     return { id, status: "failed", reason };
   }
   const counted = new Set<string>();

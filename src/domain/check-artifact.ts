@@ -9,7 +9,7 @@
  */
 import { shortDigest } from "./artifact.js";
 import type { Contract } from "./contract.js";
-import { formatDuration } from "./duration.js";
+import { formatAge, formatDuration } from "./duration.js";
 import type { Deployment } from "./evidence.js";
 import type { Check, ReadinessFacts } from "./readiness.js";
 
@@ -129,21 +129,21 @@ export function checkSoak(contract: Contract, facts: ReadinessFacts, now: Date):
   const soaked = Math.max(0, until.getTime() - stay.since.deployedAt.getTime());
   const detail = { since: stay.since.deployedAt, until, soakedMs: soaked, requiredMs: soakMs };
   if (soaked >= soakMs) {
-    return { id, status: "passed", reason: `soaked ${formatDuration(soaked)} in ${env}`, detail };
+    return { id, status: "passed", reason: `soaked ${formatAge(soaked)} in ${env}`, detail };
   }
   if (stay.replacedBy) {
     const other = shortDigest(stay.replacedBy.digest);
     return {
       id,
       status: "failed",
-      reason: `soaked only ${formatDuration(soaked)} of ${formatDuration(soakMs)} in ${env} before ${other} replaced it; redeploy to restart the clock`,
+      reason: `soaked only ${formatAge(soaked)} of ${formatDuration(soakMs)} in ${env} before ${other} replaced it; redeploy to restart the clock`,
       detail,
     };
   }
   return {
     id,
     status: "waiting",
-    reason: `soaking ${formatDuration(soaked)} of ${formatDuration(soakMs)} in ${env}`,
+    reason: `soaking ${formatAge(soaked)} of ${formatDuration(soakMs)} in ${env}`,
     detail,
   };
 }
@@ -158,7 +158,7 @@ export function checkMaxAge(contract: Contract, facts: ReadinessFacts, now: Date
     ? {
         id,
         status: "failed",
-        reason: `${shortDigest(facts.artifact.digest)} is ${formatDuration(age)} old (${limit})`,
+        reason: `${shortDigest(facts.artifact.digest)} is ${formatAge(age)} old (${limit})`,
       }
-    : { id, status: "passed", reason: `${formatDuration(age)} old, within ${limit}` };
+    : { id, status: "passed", reason: `${formatAge(age)} old, within ${limit}` };
 }

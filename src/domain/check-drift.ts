@@ -5,7 +5,7 @@
 import { computeDrift } from "./compute-drift.js";
 import type { Contract, DriftPolicy } from "./contract.js";
 import type { DriftResult } from "./drift.js";
-import { formatDuration } from "./duration.js";
+import { formatAge, formatDuration } from "./duration.js";
 import type { Snapshot } from "./evidence.js";
 import type { Check, ReadinessFacts } from "./readiness.js";
 
@@ -62,7 +62,7 @@ export function checkDrift(contract: Contract, facts: ReadinessFacts, now: Date)
     [policy.compareTo, tooOld(there, policy.maxSnapshotAgeMs, now)] as const,
   ].filter(([, age]) => age !== undefined);
   if (stale.length > 0 && policy.maxSnapshotAgeMs !== undefined) {
-    const which = stale.map(([env, age]) => `${env} is ${formatDuration(age ?? 0)} old`).join(", ");
+    const which = stale.map(([env, age]) => `${env} is ${formatAge(age ?? 0)} old`).join(", ");
     const reason = `snapshot of ${which} (max_snapshot_age ${formatDuration(policy.maxSnapshotAgeMs)})`;
     return { id, status: "stale", reason, detail };
   }

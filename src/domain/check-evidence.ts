@@ -15,7 +15,7 @@
  */
 import { sameCommit, shortDigest } from "./artifact.js";
 import type { EvidenceRequirement } from "./contract.js";
-import { formatDuration } from "./duration.js";
+import { formatAge, formatDuration } from "./duration.js";
 import type { Evidence } from "./evidence.js";
 import type { Check, ReadinessFacts } from "./readiness.js";
 
@@ -124,7 +124,7 @@ function passed(
   if (problems.length > 0) return result("failed", `${label} passed but ${problems.join(", ")} ${on}`);
   const age = now.getTime() - e.observedAt.getTime();
   if (req.maxAgeMs !== undefined && age > req.maxAgeMs) {
-    const ages = `${formatDuration(age)} ago, older than max_age ${formatDuration(req.maxAgeMs)}`;
+    const ages = `${formatAge(age)} ago, older than max_age ${formatDuration(req.maxAgeMs)}`;
     return result("stale", `${label} passed ${where} ${ages}${runRef(e.url)}`);
   }
   return result("passed", `${label} passed ${on}`);

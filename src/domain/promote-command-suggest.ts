@@ -44,8 +44,8 @@ const REQUEST_LINKS = new Set(["to", "into", "->", "=>", "ot", "too", "onto"]);
 
 /** The closest valid command for words that did not parse (without the `/promote` prefix). */
 export function suggestFor(words: string[]): string {
-  // The command's own name typed again: `/promote promote checkout-api to dev`.
-  if (words.length > 1 && /^\/?promote$/i.test(words[0] ?? "")) return suggestFor(words.slice(1));
+  // The command's own name typed again, maybe mistyped: `/promote promte checkout-api to dev`.
+  if (words.length > 1 && isPromote(words[0] ?? "")) return suggestFor(words.slice(1));
   const [first = "", ...rest] = words;
   // The artifact left out: `to dev`.
   if (REQUEST_LINKS.has(first.toLowerCase()) && rest.length > 0) return requestShape("<artifact>", words);
@@ -55,6 +55,14 @@ export function suggestFor(words: string[]): string {
   if (verb) return verbShape(verb, rest);
   if (rest.length === 0) return first === "" ? "help" : `status ${first}`;
   return requestShape(first, rest);
+}
+
+/**
+ * `promote` or one edit away from it. NOTE: one, not two: two edits reach real names ("remote"),
+ * and `/promote remote prod` means the artifact remote.
+ */
+function isPromote(word: string): boolean {
+  return editDistance(word.replace(/^\//, "").toLowerCase(), "promote") <= 1;
 }
 
 function requestShape(artifact: string, rest: string[]): string {

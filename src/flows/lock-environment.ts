@@ -14,9 +14,19 @@ import { contractFor, type PromotionDeps, resolveActor } from "./promotion-deps.
 
 type LockDeps = Pick<PromotionDeps, "contracts" | "groups" | "locks" | "audit" | "tx" | "clock" | "bus">;
 
-async function authorise(deps: LockDeps, userId: string, environment: string | "*"): Promise<Contract[]> {
+async function authorise(
+  deps: LockDeps,
+  userId: string,
+  environment: string | "*",
+  action: "lock" | "unlock",
+): Promise<Contract[]> {
   const set = deps.contracts.current();
-  const what = environment === "*" ? "stop the line (lock all)" : `lock or unlock ${environment}`;
+  const what =
+    environment !== "*"
+      ? `${action} ${environment}`
+      : action === "lock"
+        ? "stop the line (lock all)"
+        : "resume the line (unlock all)";
   if (environment === "*") {
     const contracts = [...set.contracts.values()];
     const entries = [];
@@ -70,7 +80,7 @@ export async function lockEnvironment(
   deps: LockDeps,
   input: { userId: string; environment: string | "*"; reason: string; durationMs?: number | undefined },
 ): Promise<{ lock: Lock; message: string }> {
-  const contracts = await authorise(deps, input.userId, input.environment);
+  const contracts = await authorise(deps, input.userId, input.environment, "lock");
   const lock = applyLock(deps, input);
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "All environments" : input.environment;
@@ -110,7 +120,7 @@ export async function unlockEnvironment(
   deps: LockDeps,
   input: { userId: string; environment: string | "*" },
 ): Promise<{ released: boolean; message: string }> {
-  const contracts = await authorise(deps, input.userId, input.environment);
+  const contracts = await authorise(deps, input.userId, input.environment, "unlock");
   const now = deps.clock.now();
   const released = deps.tx.immediate(() => {
     const was = deps.locks.unlock(input.environment, input.userId, now);
@@ -120,11 +130,16 @@ export async function unlockEnvironment(
   });
   announce(deps, input.environment, contracts);
   const target = input.environment === "*" ? "The line" : input.environment;
-  if (released) return { released, message: `:unlock: ${target} unlocked by ${who(input.userId)}.` };
-  // Not locked itself, but maybe stopped with the whole line: say what still holds it.
+  // Maybe also stopped with the whole line: say what still holds it.
   const lineStopped =
     input.environment !== "*" &&
     deps.locks.activeLocks(input.environment, now).some((l) => l.environment === "*");
+  if (released) {
+    const still = lineStopped
+      ? ` It stays locked: the whole line is stopped (\`lock all\`); \`/promote unlock all\` resumes it.`
+      : "";
+    return { released, message: `:unlock: ${target} unlocked by ${who(input.userId)}.${still}` };
+  }
   return {
     released,
     message: lineStopped

@@ -131,8 +131,29 @@ describe("promotion authorisation (Slack end to end)", () => {
     expect(await h.promote(USERS.erin, "lock all release freeze")).toContain(
       "All environments locked by <@U0ERIN>",
     );
-    expect(await h.promote(USERS.mallory, "unlock all")).toContain("lock_not_allowed");
+    const refused = await h.promote(USERS.mallory, "unlock all");
+    expect(refused).toContain("lock_not_allowed");
+    expect(refused).toContain("may not resume the line (unlock all)");
     expect(await h.promote(USERS.bob, "unlock all")).toContain("unlocked by <@W0ENTBOB>");
+  });
+
+  it("says a lock is confirmed for exactly the duration typed", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.erin, "lock prod for 90s canary check")).toContain(
+      "prod locked by <@U0ERIN> for 1m30s",
+    );
+  });
+
+  it("says an environment unlocked on its own stays locked while the whole line is stopped", async () => {
+    h = await startPromotionHarness();
+    expect(await h.promote(USERS.erin, "lock prod incident 7")).toContain("prod locked");
+    expect(await h.promote(USERS.erin, "lock all release freeze")).toContain("All environments locked");
+    const unlocked = await h.promote(USERS.erin, "unlock prod");
+    expect(unlocked).toContain("prod unlocked by <@U0ERIN>");
+    expect(unlocked).toContain("stays locked: the whole line is stopped");
+    expect(await h.promote(USERS.erin, "unlock prod")).toContain("has no lock of its own");
+    expect(await h.promote(USERS.erin, "unlock all")).toContain("unlocked by <@U0ERIN>");
+    expect(await h.promote(USERS.erin, "unlock prod")).toContain("prod was not locked");
   });
 });
 

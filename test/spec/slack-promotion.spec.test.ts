@@ -417,6 +417,12 @@ describe("§3.5 deploy hook and §3.6 promotions list", () => {
     const reply = await promote(APPROVER, "rollback pay-api in prod");
     // Short digests read sha256:7f0b…d40 (SPEC §5's "sha256:4f2a…c91").
     expect(reply).toContain(`${OLD.digest.slice(0, 11)}…${OLD.digest.slice(-3)}`);
+    // Once a rollback is under way, the rolled-back build's card stops offering another.
+    await until(
+      () => (JSON.stringify(prodCard()?.blocks ?? []).includes('"rollback.request"') ? undefined : true),
+      10_000,
+      "the Roll back button gone from the rolled-back build's card",
+    );
   });
 
   it("has rendered all five stable action ids", () => {

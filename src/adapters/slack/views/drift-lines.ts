@@ -2,7 +2,7 @@
 
 import type { DriftDifference } from "../../../domain/drift.js";
 import type { DriftChanges, DriftReport, SnapshotAge } from "../../../domain/drift-report.js";
-import { formatDuration } from "../../../domain/duration.js";
+import { formatAge, formatDuration } from "../../../domain/duration.js";
 import type { ConfigValue } from "../../../domain/evidence.js";
 import { escapeMrkdwn } from "./limits.js";
 
@@ -115,7 +115,7 @@ function ageText(side: SnapshotAge, maxAgeMs: number | undefined): string {
   const env = `*${escapeMrkdwn(side.environment)}*`;
   if (side.takenAt === undefined || side.ageMs === undefined) return `⚠️ ${env}: no snapshot yet`;
   const source = side.source === undefined ? "" : ` from ${escapeMrkdwn(side.source)}`;
-  const age = `${env} snapshot ${formatDuration(side.ageMs)} old${source}`;
+  const age = `${env} snapshot ${formatAge(side.ageMs)} old${source}`;
   if (!side.stale || maxAgeMs === undefined) return age;
   return `⚠️ ${age} — *stale* (max_snapshot_age ${formatDuration(maxAgeMs)})`;
 }
