@@ -156,7 +156,7 @@ export function mayLockAll(entries: readonly { contract: Contract; actor: Actor 
  * approvers at the time of asking (`stillApprover`).
  */
 export function countingApprovers(
-  contract: Contract,
+  contract: Pick<Contract, "revision" | "approvals">,
   promotion: { digest: string; requestedBy: string },
   records: readonly ApprovalRecord[],
   stillApprover: (userId: string) => boolean,

@@ -13,7 +13,14 @@ import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
-import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
+import {
+  blockers,
+  describeBlockers,
+  moveTo,
+  notify,
+  type PromotionDeps,
+  promotionFact,
+} from "./promotion-deps.js";
 import type { OutboxItem } from "./promotion-ports.js";
 
 export type SendOutcome = { ok: true; status: number } | { ok: false; error: string };
@@ -75,7 +82,7 @@ export function scheduleExecution(
 
 type ExecutorDeps = Pick<
   PromotionDeps,
-  "outbox" | "promotions" | "audit" | "tx" | "clock" | "thread" | "bus" | "log"
+  "outbox" | "promotions" | "audit" | "tx" | "clock" | "thread" | "bus" | "log" | "contracts" | "readiness"
 >;
 
 export interface PromotionExecutor {
@@ -101,6 +108,8 @@ export function createPromotionExecutor(
   let again = false;
 
   const deliver = async (item: OutboxItem): Promise<void> => {
+    const stop = whyNotHandOff(deps, item.promotionId);
+    if (stop !== undefined) return recordStopped(deps, item, stop, deps.clock.now());
     const outcome = await sender.send({ ...item, deliveryId: item.promotionId });
     const now = deps.clock.now();
     if (outcome.ok) return await recordHandOff(deps, item, outcome.status, now);
@@ -181,6 +190,48 @@ async function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: numbe
       `:rocket: Deploy hook accepted ${what} for ${moved.environment} (HTTP ${status}); waiting for the deployment report.`,
     );
   }
+}
+
+/**
+ * Why an approved promotion must not be handed off now, or undefined. The contract must still hold
+ * when the deployer is told, not only at the click: a lock or a freeze set since, evidence that
+ * failed since, or a changed contract (approvals are bound to its revision, SPEC §4) stops a
+ * hand-off that was waiting for its first attempt or retrying. Rollbacks are the remedy, not a
+ * change: like their approval, their hand-off is not gated (an automatic rollback locks first).
+ */
+function whyNotHandOff(deps: ExecutorDeps, promotionId: string): string | undefined {
+  const promotion = deps.promotions.get(promotionId);
+  if (promotion === undefined || promotion.state !== "approved" || promotion.kind === "rollback")
+    return undefined;
+  const contract = deps.contracts.current().contracts.get(promotion.environment);
+  if (contract === undefined) return `${promotion.environment} has no contract any more`;
+  if (contract.revision !== promotion.contractRevision) {
+    return `the contract for ${promotion.environment} changed after the approval (${promotion.contractRevision.slice(0, 19)}… → ${contract.revision.slice(0, 19)}…): earlier approvals no longer count`;
+  }
+  const approvals = deps.promotions.decisions(promotion.id).map((r) => ({ ...r, isApprover: true }));
+  const readiness = deps.readiness.evaluate(promotion.digest, promotion.environment, {
+    promotion: promotionFact(promotion, approvals),
+  });
+  const blocking = blockers(readiness.checks);
+  if (blocking.length === 0) return undefined;
+  return `the contract for ${promotion.environment} no longer holds:\n${describeBlockers(blocking)}`;
+}
+
+/** Not handed off, and never will be: the promotion fails with the reason; a new request starts over. */
+function recordStopped(deps: ExecutorDeps, item: OutboxItem, why: string, now: Date): void {
+  const moved = deps.tx.immediate(() => {
+    const promotion = deps.promotions.get(item.promotionId);
+    if (promotion?.state !== "approved") return undefined;
+    deps.outbox.markDead(item.promotionId, `not handed off: ${why}`);
+    return moveTo(deps, promotion, "fail", TOLLGATE_ACTOR, now, { detail: `not handed off: ${why}` });
+  });
+  if (moved === undefined) return;
+  const what = `${moved.artifactName} ${shortDigest(moved.digest)}`;
+  notify(
+    deps,
+    moved,
+    `:no_entry: Not handed off: ${what} was approved, but ${why}\nRequest it again when the contract holds.`,
+  );
 }
 
 function recordGiveUp(deps: ExecutorDeps, item: OutboxItem, error: string, now: Date): void {

@@ -14,6 +14,8 @@ export interface PromotionRepository {
   rebind(id: string, contractRevision: string): void;
   /** Promotions into an environment in any of `states`, newest first. */
   inEnvironment(environment: string, states: readonly PromotionState[], limit?: number): Promotion[];
+  /** The newest in any environment (the read API without `?environment=`). */
+  recent(states: readonly PromotionState[], limit?: number): Promotion[];
   forDigest(digest: string, environment: string, states?: readonly PromotionState[]): Promotion[];
   /** Which of `digests` have any promotion at all (one read for a burst of evidence). */
   digestsWithPromotions?(digests: readonly string[]): Set<string>;

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDeployHookSender } from "../../src/adapters/deploy-hook/send-deploy-hook.js";
 import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
@@ -107,6 +109,50 @@ describe("executing approved promotions", () => {
     await h.until(() => failedReplies() === 1 + Math.floor(failures / 10));
     await h.slack.worker.idle();
     expect(failedReplies()).toBe(1 + Math.floor(failures / 10));
+  });
+
+  it("stops a hand-off still retrying when the environment is locked after the approval", async () => {
+    h = await startPromotionHarness();
+    h.deployer.status = 503;
+    const { id, digest } = await approved(h, 1);
+    const executor = h.promotions.runtime().executor;
+    await h.until(() => h.deployer.calls.length === 1);
+    expect(await h.promote(USERS.alice, "lock prod incident 42")).toContain("prod locked");
+    h.deployer.status = 202;
+    for (let i = 0; i < 10; i++) {
+      h.clock.advance(10 * SECOND);
+      await executor.tick();
+    }
+    expect(h.deployer.calls).toHaveLength(1);
+    expect(h.deployer.acted.size).toBe(0);
+    const promotion = h.promotions.runtime().deps.promotions.get(id);
+    expect(promotion?.state).toBe("failed");
+    expect(promotion?.detail).toMatch(
+      /^not handed off: the contract for prod no longer holds:.*`lock` failed: Locked by <@U0ALICE>/s,
+    );
+    expect(h.promotions.runtime().deps.outbox.get(id)).toMatchObject({ state: "dead" });
+    const card = h.card(digest)!;
+    await h.until(() =>
+      h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("Not handed off")),
+    );
+  });
+
+  it("stops a hand-off when the contract changes after the approval: the approvals no longer count", async () => {
+    h = await startPromotionHarness();
+    h.deployer.status = 500;
+    const { id } = await approved(h, 1);
+    await h.until(() => h.deployer.calls.length === 1);
+    const file = join(h.contracts.dir, "prod.yml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n# reviewed again\n`);
+    expect(h.app.reloadContracts()).toMatchObject({ ok: true, changed: true });
+    h.deployer.status = 202;
+    h.clock.advance(60 * SECOND);
+    await h.promotions.runtime().executor.tick();
+    expect(h.deployer.calls).toHaveLength(1);
+    const promotion = h.promotions.runtime().deps.promotions.get(id);
+    expect(promotion?.state).toBe("failed");
+    expect(promotion?.detail).toContain("changed after the approval");
+    expect(promotion?.detail).toContain("earlier approvals no longer count");
   });
 
   it("a crash between send and record re-sends with the same delivery id after restart; the report completes it", async () => {

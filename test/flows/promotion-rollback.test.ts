@@ -122,6 +122,22 @@ describe("rollback", () => {
     expect(await h.promote(USERS.requester, "history svc in prdo")).toContain("environment_not_found");
   });
 
+  it("hands off a rollback requested while the environment is locked: it is the remedy", async () => {
+    h = await startPromotionHarness();
+    const good = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    await deployedToProd(h, 2);
+    expect(await h.promote(USERS.alice, "lock prod bad release")).toContain("prod locked");
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("Rollback requested");
+    const repo = h.promotions.runtime().deps.promotions;
+    const [rollback] = repo.inEnvironment("prod", ["requested"]);
+    expect(rollback).toMatchObject({ kind: "rollback", digest: good });
+    await h.click(USERS.alice, good, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
+    await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
+    await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+  });
+
   it("`/promote rollback` proposes the previous deployed artifact, or says there is none", async () => {
     h = await startPromotionHarness();
     expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("rollback_target_not_found");

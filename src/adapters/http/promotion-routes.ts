@@ -13,23 +13,29 @@ import { sendJson } from "./respond.js";
 import type { HttpServer, RequestContext } from "./server.js";
 
 export interface PromotionRouteDeps {
-  promotions: Pick<PromotionRepository, "inEnvironment" | "decisions">;
+  promotions: Pick<PromotionRepository, "inEnvironment" | "recent" | "decisions">;
   artifacts: Pick<ArtifactReader, "getArtifact">;
   contracts: ContractSource;
   apiTokens: readonly string[];
 }
 
 /**
- * The approvals that count now, exactly as the card and the deploy hook count them: bound to this
- * digest and the contract's current revision, never the requester unless self-approval is on.
+ * Who approved it. While it is requested: the approvals that count now, exactly as the card counts
+ * them (bound to this digest and the contract's current revision, never the requester unless
+ * self-approval is on). Once decided: the approvals under the revision it was approved with, so a
+ * later edit of the contract does not erase who let it through.
  */
 function approvedBy(
   deps: Pick<PromotionRouteDeps, "contracts" | "promotions">,
   promotion: Promotion,
 ): string[] {
   const contract = deps.contracts.current().contracts.get(promotion.environment);
-  if (contract === undefined) return [];
-  return countingApprovers(contract, promotion, deps.promotions.decisions(promotion.id), () => true);
+  const records = deps.promotions.decisions(promotion.id);
+  if (promotion.state === "requested") {
+    return contract === undefined ? [] : countingApprovers(contract, promotion, records, () => true);
+  }
+  const asApproved = { revision: promotion.contractRevision, approvals: contract?.approvals };
+  return countingApprovers(asApproved, promotion, records, () => true);
 }
 
 export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDeps, "apiTokens">) {
@@ -63,11 +69,10 @@ function listPromotions(deps: PromotionRouteDeps) {
       return;
     }
     const query = ctx.query();
-    const environment = query.get("environment");
+    const environment = query.get("environment") || null;
     const state = query.get("state");
     const limit = Number(query.get("limit") ?? 100);
     const issues = [
-      ...(environment ? [] : [{ path: "environment", message: "required, e.g. ?environment=prod" }]),
       ...(state === null || isPromotionState(state)
         ? []
         : [{ path: "state", message: `one of ${PROMOTION_STATES.join(", ")}` }]),
@@ -75,13 +80,13 @@ function listPromotions(deps: PromotionRouteDeps) {
         ? []
         : [{ path: "limit", message: "an integer from 1 to 500" }]),
     ];
-    if (issues.length > 0 || !environment) {
+    if (issues.length > 0) {
       sendJson(res, 400, { error: "invalid_payload", issues });
       return;
     }
     // As the readiness route answers: a pull-based deployer polling a misspelt environment must
     // hear so, not get an empty list forever.
-    if (!deps.contracts.current().contracts.has(environment)) {
+    if (environment !== null && !deps.contracts.current().contracts.has(environment)) {
       sendJson(res, 404, {
         error: "environment_not_found",
         message: `no contract for environment "${environment}"`,
@@ -89,7 +94,11 @@ function listPromotions(deps: PromotionRouteDeps) {
       return;
     }
     const states = state !== null && isPromotionState(state) ? [state] : PROMOTION_STATES;
-    const promotions = deps.promotions.inEnvironment(environment, states, limit);
+    // Without an environment: the newest across all of them (a deployer serving every stage).
+    const promotions =
+      environment === null
+        ? deps.promotions.recent(states, limit)
+        : deps.promotions.inEnvironment(environment, states, limit);
     sendJson(res, 200, { environment, promotions: promotions.map((p) => promotionJson(p, deps)) });
   };
 }

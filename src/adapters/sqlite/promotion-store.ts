@@ -168,6 +168,12 @@ export function createPromotionStore(db: Db): PromotionRepository {
          ORDER BY requested_at DESC, rowid DESC LIMIT ?`,
         [environment, ...states, limit],
       ),
+    recent: (states, limit = 100) =>
+      many(
+        `SELECT * FROM promotions WHERE state IN (${placeholders(states.length)})
+         ORDER BY requested_at DESC, rowid DESC LIMIT ?`,
+        [...states, limit],
+      ),
     forDigest: (digest, environment, states) =>
       many(
         `SELECT * FROM promotions WHERE digest = ? AND environment = ?

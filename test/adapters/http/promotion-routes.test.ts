@@ -14,18 +14,20 @@ import { createTestDb, type TestDb } from "../../helpers/test-db.js";
 
 const TOKEN = "read-token-0123456789abcdef";
 const NOW = new Date("2026-11-27T12:00:00Z");
-const set = loadContracts({
-  "prod.yml": [
-    "evidence:",
-    "  - {kind: test, name: unit}",
-    "approvals:",
-    "  required: 2",
-    "  approvers: [U0ALICE, W0ENTBOB, U0REQ, U0ERIN]",
-    "  self_approval: false",
-    "",
-  ].join("\n"),
-});
+const PROD_YML = [
+  "evidence:",
+  "  - {kind: test, name: unit}",
+  "approvals:",
+  "  required: 2",
+  "  approvers: [U0ALICE, W0ENTBOB, U0REQ, U0ERIN]",
+  "  self_approval: false",
+  "",
+].join("\n");
+const set = loadContracts({ "prod.yml": PROD_YML });
 const prod = set.contracts.get("prod")!;
+// The same contract with a comment added: another file, so another revision (SPEC §4).
+const edited = loadContracts({ "prod.yml": `# edited\n${PROD_YML}` });
+let current = set;
 
 let t: TestDb;
 let http: HttpServer;
@@ -63,6 +65,21 @@ beforeAll(async () => {
   decide("U0REQ"); // the requester: never counts without self_approval
   decide("W0ENTBOB", { digest: digestOf("b") }); // given for another digest
   decide("U0ERIN", { decision: "reject" });
+  // p-2 was approved by two approvers and is being deployed.
+  promotions.insert({
+    ...promotion,
+    id: "p-2",
+    state: "deploying",
+    requestedAt: new Date(NOW.getTime() - 60_000),
+  });
+  for (const userId of ["U0ALICE", "W0ENTBOB"])
+    promotions.recordDecision("p-2", {
+      userId,
+      decision: "approve",
+      digest,
+      contractRevision: prod.revision,
+      at: NOW,
+    });
   http = createHttpServer({
     logger: createLogger({ level: "silent", secrets: [] }),
     metrics: createMetrics(),
@@ -70,7 +87,7 @@ beforeAll(async () => {
   registerPromotionRoutes(http, {
     promotions,
     artifacts: stores.artifacts,
-    contracts: { current: () => set },
+    contracts: { current: () => current },
     apiTokens: ["other-token-xyz", TOKEN],
   });
   http.setState("ready");
@@ -81,8 +98,8 @@ afterAll(async () => {
   t.cleanup();
 });
 
-const list = (authorization?: string) =>
-  fetch(`${baseUrl}/api/v1/promotions?environment=prod`, {
+const list = (authorization?: string, query = "?environment=prod") =>
+  fetch(`${baseUrl}/api/v1/promotions${query}`, {
     headers: authorization === undefined ? {} : { authorization },
   });
 
@@ -98,7 +115,35 @@ describe("GET /api/v1/promotions", () => {
       () => true,
     );
     expect(counted).toEqual(["U0ALICE"]);
-    expect(body.promotions).toMatchObject([{ id: "p-1", approved_by: counted }]);
+    expect(body.promotions).toMatchObject([{ id: "p-1", approved_by: counted }, { id: "p-2" }]);
+  });
+
+  it("keeps who approved a decided promotion when the contract is edited later", async () => {
+    current = edited;
+    try {
+      expect(edited.contracts.get("prod")?.revision).not.toBe(prod.revision);
+      const body = (await (await list(`Bearer ${TOKEN}`)).json()) as {
+        promotions: { id: string; approved_by: string[] }[];
+      };
+      // Still requested: approvals given under the old revision no longer count (SPEC §4).
+      expect(body.promotions.find((p) => p.id === "p-1")?.approved_by).toEqual([]);
+      expect(body.promotions.find((p) => p.id === "p-2")?.approved_by.sort()).toEqual([
+        "U0ALICE",
+        "W0ENTBOB",
+      ]);
+    } finally {
+      current = set;
+    }
+  });
+
+  it("lists every environment when none is named, with or without an empty ?environment=", async () => {
+    for (const query of ["?state=deploying", "?environment=&state=deploying"]) {
+      const response = await list(`Bearer ${TOKEN}`, query);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ environment: null, promotions: [{ id: "p-2" }] });
+    }
+    expect((await list(`Bearer ${TOKEN}`, "?environment=prdo")).status).toBe(404);
+    expect((await list(`Bearer ${TOKEN}`, "?state=shipped")).status).toBe(400);
   });
 
   it("accepts the bearer token exactly as the readiness route does", async () => {
