@@ -37,6 +37,8 @@ export interface SlackApp {
   requestListener?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Socket Mode: why Slack cannot reach us right now (not connected yet, or lost), or undefined. */
+  connectionProblem?(): string | undefined;
 }
 
 /** Bolt's Logger interface on top of our pino logger. */
@@ -80,16 +82,36 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       installerOptions: { clientOptions: { ...clientOptions } },
     });
     const app = new App({ receiver, authorize, logger, clientOptions, convoStore: false });
+    let connected = false;
+    let started: Promise<unknown> | undefined;
+    let lastError: string | undefined;
+    receiver.client.on("connected", () => {
+      connected = true;
+      lastError = undefined;
+    });
+    receiver.client.on("disconnected", () => {
+      connected = false;
+    });
     return {
       app,
       mode: "socket",
+      // NOTE: not awaited. With Slack unreachable the client retries for as long as it takes, and
+      // the API, the schedules and a SIGTERM must not wait for it: evidence is still taken, and
+      // /readyz says Slack is not connected, as in HTTP mode when Slack cannot be reached.
       start: async () => {
-        await app.start();
+        started = app.start().catch((error: unknown) => {
+          lastError = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+          logger.error(`Socket Mode could not connect: ${lastError}`);
+        });
       },
       stop: async () => {
-        // app.stop() does not wait for the WebSocket to close; disconnect() resolves once it has.
+        // app.stop() does not wait for the WebSocket to close; disconnect() resolves once it has
+        // (at once when none was opened) and ends the reconnection attempts.
         await receiver.client.disconnect();
+        await Promise.race([started, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       },
+      connectionProblem: () =>
+        connected ? undefined : `Socket Mode not connected${lastError ? ` (${lastError})` : " yet"}`,
     };
   }
   const signingSecret = config.slack.signingSecret;

@@ -225,7 +225,12 @@ export function createSlackModule(deps: SlackModuleDeps) {
       await slack.stop();
     },
     health(): SlackHealth {
-      const problems = [...(authProblem ? [authProblem] : []), ...worker.health()];
+      const socket = slack.connectionProblem?.();
+      const problems = [
+        ...(authProblem ? [authProblem] : []),
+        ...(socket === undefined ? [] : [socketProblem(socket)]),
+        ...worker.health(),
+      ];
       // NOTE: a card channel the bot is not in is shown, but only a workspace-wide problem
       // (bad token, Slack unreachable for good) makes the whole instance not ready.
       return {
@@ -235,6 +240,17 @@ export function createSlackModule(deps: SlackModuleDeps) {
         botUserId: identity.botUserId,
       };
     },
+  };
+}
+
+/** Slack cannot deliver commands, clicks or events to a Socket Mode app that is not connected. */
+function socketProblem(why: string): OutboxProblem {
+  return {
+    error: "socket_not_connected",
+    scope: "workspace",
+    hint: `${why}: check SLACK_APP_TOKEN and that Slack (SLACK_API_URL) is reachable`,
+    since: new Date().toISOString(),
+    count: 1,
   };
 }
 

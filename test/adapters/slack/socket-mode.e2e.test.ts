@@ -86,6 +86,8 @@ beforeAll(async () => {
   });
   app = await createApp(config, { modules, drainMs: 1000 });
   baseUrl = `http://127.0.0.1:${(await app.listen()).port}`;
+  // The socket connects in the background (the API does not wait for Slack); /readyz says when.
+  await until(() => emulator.socketMode.openConnections === 1 && slack.health().ok);
 });
 
 afterAll(async () => {
