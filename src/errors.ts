@@ -10,6 +10,7 @@ export type ErrorCode =
   | "invalid_payload"
   | "unauthorized"
   | "artifact_conflict"
+  | "delivery_key_reused"
   | "payload_too_large"
   | "unsupported_media_type"
   | "not_ready"

@@ -4,6 +4,7 @@
  * turn in SQLite) and resolves only once they are on disk.
  */
 import type { DeploymentStatus, EvidenceKind, EvidenceStatus } from "../domain/evidence.js";
+import type { DeliveryKey } from "./delivery-repeat.js";
 import type { AuditEntryInput, ChangeBus, Clock } from "./ports.js";
 
 /** What a payload says about an artifact; `digest` or `commit` (or both) is present. */
@@ -61,10 +62,17 @@ export interface NewEvidenceRow {
   receivedAt: Date;
 }
 
+/** What a delivery key was first used for (delivery-repeat.ts). */
+export interface PriorDelivery {
+  resultId: string;
+  /** SHA-256 of the first body; undefined for keys stored before bodies were compared. */
+  fingerprint?: string | undefined;
+}
+
 /** One request's writes; everything in it commits or rolls back together. */
 export interface IntakeTx {
-  priorDelivery(route: string, key: string): string | undefined;
-  recordDelivery(route: string, key: string, resultId: string, at: Date): void;
+  priorDelivery(route: string, key: string): PriorDelivery | undefined;
+  recordDelivery(route: string, key: string, resultId: string, at: Date, fingerprint?: string): void;
   /** Registers the digest or checks it against what is known; throws `artifact_conflict`.
    * Returns the commit now recorded for the digest, if any. */
   registerArtifact(claim: KnownArtifactClaim, at: Date): { commit: string | undefined };
@@ -95,7 +103,7 @@ export interface EvidenceRequest {
   items: EvidenceInput[];
   /** A batch answers with one batch id; a single item with its own id. */
   batch: boolean;
-  delivery?: string | undefined;
+  delivery?: DeliveryKey | undefined;
 }
 
 export interface EvidenceRecorded extends IntakeOutcome {

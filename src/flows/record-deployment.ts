@@ -3,6 +3,7 @@
  * deployment, so both the artifact and the environment change. Every deployment is also an audit
  * ledger entry (SPEC §7), written in the same transaction so neither exists without the other.
  */
+import { type DeliveryKey, rememberDelivery, repeatOf } from "./delivery-repeat.js";
 import type { DeploymentInput, IntakeDeps, IntakeOutcome } from "./intake-ports.js";
 import type { AuditEntryInput } from "./ports.js";
 
@@ -10,7 +11,7 @@ export const DEPLOYMENT_ROUTE = "deployments";
 
 export interface DeploymentRequest {
   deployment: DeploymentInput;
-  delivery?: string | undefined;
+  delivery?: DeliveryKey | undefined;
   /** Who reported it, for the ledger: "api" (POST /api/v1/deployments) unless told otherwise. */
   source?: string | undefined;
 }
@@ -19,7 +20,7 @@ export async function recordDeployment(deps: IntakeDeps, request: DeploymentRequ
   const receivedAt = deps.clock.now();
   const { deployment, delivery } = request;
   const result = await deps.store.commit((tx) => {
-    const prior = delivery === undefined ? undefined : tx.priorDelivery(DEPLOYMENT_ROUTE, delivery);
+    const prior = repeatOf(tx, DEPLOYMENT_ROUTE, delivery);
     if (prior !== undefined) return { id: prior, duplicate: true, stored: 0 };
     tx.registerArtifact(deployment.artifact, receivedAt);
     const deployedAt = deployment.deployedAt ?? receivedAt;
@@ -32,7 +33,7 @@ export async function recordDeployment(deps: IntakeDeps, request: DeploymentRequ
       receivedAt,
     });
     tx.appendAudit(ledgerEntry(request, id, deployedAt), receivedAt);
-    if (delivery !== undefined) tx.recordDelivery(DEPLOYMENT_ROUTE, delivery, id, receivedAt);
+    rememberDelivery(tx, DEPLOYMENT_ROUTE, delivery, id, receivedAt);
     return { id, duplicate: false, stored: 1 };
   });
   if (!result.duplicate) {
@@ -55,7 +56,7 @@ function ledgerEntry(request: DeploymentRequest, id: string, deployedAt: Date): 
       digest: deployment.artifact.digest,
       status: deployment.status,
       deployed_at: deployedAt.toISOString(),
-      ...(delivery === undefined ? {} : { delivery }),
+      ...(delivery === undefined ? {} : { delivery: delivery.key }),
     },
   };
 }

@@ -2,6 +2,7 @@
  * Stores evidence (SPEC §3.1): one item or an all-or-nothing batch. Digest-scoped evidence registers
  * or checks its artifact; commit-scoped evidence waits for any artifact built from that commit.
  */
+import { rememberDelivery, repeatOf } from "./delivery-repeat.js";
 import type {
   EvidenceInput,
   EvidenceRecorded,
@@ -29,13 +30,12 @@ export function evidenceTransaction(
   request: EvidenceRequest,
   receivedAt: Date,
 ): EvidenceRecorded {
-  const prior =
-    request.delivery === undefined ? undefined : tx.priorDelivery(EVIDENCE_ROUTE, request.delivery);
+  const prior = repeatOf(tx, EVIDENCE_ROUTE, request.delivery);
   if (prior !== undefined) return { id: prior, duplicate: true, stored: 0, digests: [] };
   const digests = new Set<string>();
   const ids = request.items.map((item) => storeOne(tx, item, receivedAt, digests));
   const id = request.batch ? tx.newId("evb") : (ids[0] as string);
-  if (request.delivery !== undefined) tx.recordDelivery(EVIDENCE_ROUTE, request.delivery, id, receivedAt);
+  rememberDelivery(tx, EVIDENCE_ROUTE, request.delivery, id, receivedAt);
   return { id, duplicate: false, stored: ids.length, digests: [...digests] };
 }
 

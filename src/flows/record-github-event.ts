@@ -5,6 +5,7 @@
  */
 import { type Artifact, shortDigest } from "../domain/artifact.js";
 import type { DeploymentStatus } from "../domain/evidence.js";
+import { type DeliveryKey, repeatOf } from "./delivery-repeat.js";
 import type {
   EvidenceInput,
   IntakeDeps,
@@ -55,7 +56,8 @@ export async function recordGithubEvent(
   intake: GithubIntake,
   guid: string,
 ): Promise<GithubResult> {
-  const delivery = githubDeliveryKey(guid);
+  // GitHub sends a redelivery with the same body; bodies are not compared.
+  const delivery = { key: githubDeliveryKey(guid) };
   switch (intake.kind) {
     case "evidence":
       return accepted(await recordEvidence(deps, { items: [intake.evidence], batch: false, delivery }));
@@ -69,11 +71,11 @@ export async function recordGithubEvent(
 async function recordGithubDeployment(
   deps: GithubDeps,
   intent: GithubDeploymentIntent,
-  delivery: string,
+  delivery: DeliveryKey,
 ): Promise<GithubResult> {
   // A redelivery answers as a duplicate even if what the commit resolves to has changed since.
   const found = await deps.store.commit((tx) => {
-    const prior = tx.priorDelivery(DEPLOYMENT_ROUTE, delivery);
+    const prior = repeatOf(tx, DEPLOYMENT_ROUTE, delivery);
     return prior === undefined ? { target: resolveTarget(tx, deps.artifacts, intent) } : { prior };
   });
   if (found.prior !== undefined) return accepted({ id: found.prior, duplicate: true, stored: 0 });

@@ -1,16 +1,17 @@
 /** Stores an environment configuration snapshot (SPEC §3.3); drift views re-render on the event. */
+import { type DeliveryKey, rememberDelivery, repeatOf } from "./delivery-repeat.js";
 import type { IntakeDeps, IntakeOutcome, SnapshotInput } from "./intake-ports.js";
 
 export const SNAPSHOT_ROUTE = "snapshots";
 
 export async function recordSnapshot(
   deps: IntakeDeps,
-  request: { snapshot: SnapshotInput; delivery?: string | undefined },
+  request: { snapshot: SnapshotInput; delivery?: DeliveryKey | undefined },
 ): Promise<IntakeOutcome> {
   const receivedAt = deps.clock.now();
   const { snapshot, delivery } = request;
   const result = await deps.store.commit((tx) => {
-    const prior = delivery === undefined ? undefined : tx.priorDelivery(SNAPSHOT_ROUTE, delivery);
+    const prior = repeatOf(tx, SNAPSHOT_ROUTE, delivery);
     if (prior !== undefined) return { id: prior, duplicate: true, stored: 0 };
     const id = tx.insertSnapshot({
       environment: snapshot.environment,
@@ -19,7 +20,7 @@ export async function recordSnapshot(
       takenAt: snapshot.takenAt ?? receivedAt,
       receivedAt,
     });
-    if (delivery !== undefined) tx.recordDelivery(SNAPSHOT_ROUTE, delivery, id, receivedAt);
+    rememberDelivery(tx, SNAPSHOT_ROUTE, delivery, id, receivedAt);
     return { id, duplicate: false, stored: 1 };
   });
   if (!result.duplicate) deps.bus.publish({ type: "environment_changed", environment: snapshot.environment });

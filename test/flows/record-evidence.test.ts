@@ -71,9 +71,9 @@ describe("intake flows", () => {
       name: "unit",
       status: "passed" as const,
     };
-    await recordEvidence(deps, { items: [item], batch: false, delivery: "k" });
+    await recordEvidence(deps, { items: [item], batch: false, delivery: { key: "k" } });
     events.length = 0;
-    expect(await recordEvidence(deps, { items: [item], batch: false, delivery: "k" })).toMatchObject({
+    expect(await recordEvidence(deps, { items: [item], batch: false, delivery: { key: "k" } })).toMatchObject({
       duplicate: true,
       stored: 0,
     });

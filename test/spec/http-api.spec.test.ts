@@ -133,6 +133,25 @@ describe("§3 status and body table", () => {
     expect(again.body).toEqual({ status: "accepted", id: first.body.id, duplicate: true });
   });
 
+  it("422 delivery_key_reused for a delivery key sent again with another body; nothing of it is stored", async () => {
+    const key = { delivery: "spec-delivery-reused" };
+    const passed = evidence(art, "e2e", "passed", { summary: { total: 3, passed: 3 } });
+    expect((await send("/api/v1/evidence", passed, key)).status).toBe(202);
+    // A CI job retried with the same key, and its result changed.
+    const failed = await send("/api/v1/evidence", { ...passed, status: "failed" }, key);
+    expect(failed.status).toBe(422);
+    expect(failed.body).toMatchObject({ error: "delivery_key_reused" });
+    expect(failed.body.message).toContain("spec-delivery-reused");
+    const deployed = { environment: "dev", artifact: art, status: "succeeded" };
+    expect((await send("/api/v1/deployments", deployed, key)).status).toBe(202);
+    expect((await send("/api/v1/deployments", { ...deployed, status: "failed" }, key)).status).toBe(422);
+    expect((await send("/api/v1/deployments", deployed, key)).status).toBe(200);
+    const path = `/api/v1/readiness?artifact=${art.digest}&environment=staging`;
+    const readiness = await get(full.baseUrl, path, TOKEN_A);
+    const e2e = readiness.body.checks.find((c: { id: string }) => c.id === "evidence:e2e");
+    expect(e2e?.status).toBe("passed");
+  });
+
   it("stores writes for an environment without a contract, with a warning that names the likely one", async () => {
     const typo = await send("/api/v1/evidence", { ...evidence(art, "unit"), environment: "stagng" });
     expect(typo.status).toBe(202);

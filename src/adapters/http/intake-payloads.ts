@@ -1,5 +1,6 @@
 /** From a schema-checked payload (snake_case, as sent) to the flows' inputs. */
 import type { z } from "zod";
+import type { DeliveryKey } from "../../flows/delivery-repeat.js";
 import type {
   DeploymentInput,
   EvidenceInput,
@@ -15,14 +16,17 @@ export type Validated<T> = { ok: true; input: T } | { ok: false; issues: Issue[]
 export interface EvidenceRequest {
   items: EvidenceInput[];
   batch: boolean;
-  delivery?: string | undefined;
+  delivery?: DeliveryKey | undefined;
 }
 
 /** What the routes call; app.ts binds them to the intake flows. */
 export interface IntakeHandlers {
   evidence(request: EvidenceRequest): Promise<IntakeOutcome>;
-  deployment(request: { deployment: DeploymentInput; delivery?: string | undefined }): Promise<IntakeOutcome>;
-  snapshot(request: { snapshot: SnapshotInput; delivery?: string | undefined }): Promise<IntakeOutcome>;
+  deployment(request: {
+    deployment: DeploymentInput;
+    delivery?: DeliveryKey | undefined;
+  }): Promise<IntakeOutcome>;
+  snapshot(request: { snapshot: SnapshotInput; delivery?: DeliveryKey | undefined }): Promise<IntakeOutcome>;
 }
 
 export function intakeValidators(schemas: PayloadSchemas) {

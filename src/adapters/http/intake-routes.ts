@@ -3,8 +3,11 @@
  * cap → content type → v1 signature over the raw bytes → strict UTF-8 + JSON → schema (every
  * issue) → flow → the exact status and body of the SPEC table.
  */
+
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CodedError } from "../../errors.js";
+import type { DeliveryKey } from "../../flows/delivery-repeat.js";
 import type { IntakeOutcome } from "../../flows/intake-ports.js";
 import type { Clock } from "../../flows/ports.js";
 import { isJson } from "./content-type.js";
@@ -45,7 +48,7 @@ interface IntakeRoute {
 }
 
 interface Accepted {
-  store: (delivery: string | undefined) => Promise<IntakeOutcome>;
+  store: (delivery: DeliveryKey | undefined) => Promise<IntakeOutcome>;
   environments: Iterable<string | undefined>;
 }
 
@@ -53,7 +56,7 @@ function intakeRoute<T>(
   path: string,
   limit: number,
   validate: (value: unknown) => Validated<T>,
-  store: (input: T, delivery: string | undefined) => Promise<IntakeOutcome>,
+  store: (input: T, delivery: DeliveryKey | undefined) => Promise<IntakeOutcome>,
   environments: (input: T) => Iterable<string | undefined>,
 ): IntakeRoute {
   return {
@@ -166,7 +169,9 @@ async function accept(
   if (!validated.ok) issues.push(...validated.issues);
   if (!validated.ok || issues.length > 0) throw invalidPayload(issues);
   const warnings = environmentWarnings(validated.input.environments, deps.environmentWarning);
-  return { outcome: await validated.input.store(delivery), warnings };
+  // The body's hash goes with the key: a key sent again with another body is refused (delivery-repeat.ts).
+  const key = delivery === undefined ? undefined : { key: delivery, fingerprint: sha256(body) };
+  return { outcome: await validated.input.store(key), warnings };
 }
 
 function environmentWarnings(
@@ -187,6 +192,10 @@ function environmentWarnings(
     }
   }
   return warnings;
+}
+
+function sha256(body: Buffer): string {
+  return createHash("sha256").update(body).digest("base64url");
 }
 
 function single(value: string | string[] | undefined): string | undefined {

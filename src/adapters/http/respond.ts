@@ -15,6 +15,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   artifact_conflict: 409,
+  delivery_key_reused: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   not_ready: 503,
@@ -51,6 +52,7 @@ export function errorResponse(error: unknown): { status: number; body: Record<st
     case "payload_too_large":
       return { status, body: { error: error.code, limit: error.details } };
     case "artifact_conflict":
+    case "delivery_key_reused":
     case "not_found":
     case "origin_not_allowed":
     case "host_not_allowed":

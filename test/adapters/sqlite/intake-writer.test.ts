@@ -14,7 +14,7 @@ import { createTestDb, type TestDb } from "../../helpers/test-db.js";
 const evidence = (name: string, digest = digestOf("a"), delivery?: string): EvidenceRequest => ({
   items: [{ artifact: { name, digest }, kind: "test", name: "unit", status: "passed" }],
   batch: false,
-  delivery,
+  delivery: delivery === undefined ? undefined : { key: delivery },
 });
 
 describe("the intake writer thread", () => {

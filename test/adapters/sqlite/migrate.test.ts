@@ -89,8 +89,8 @@ describe("migrate", () => {
   it.each([
     {
       edit: "a row's version changed by hand",
-      sql: "UPDATE schema_migrations SET version = 10 WHERE version = 8",
-      says: "the database records 0008_artifact_versions.sql as version 10; the file is version 8",
+      sql: "UPDATE schema_migrations SET version = 10 WHERE version = 9",
+      says: "the database records 0009_delivery_fingerprints.sql as version 10; the file is version 9",
     },
     {
       edit: "a row deleted from the middle",

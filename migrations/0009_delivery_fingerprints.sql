@@ -1,0 +1,2 @@
+-- why: a delivery key names one result. A key sent again with another body (a CI job retried with the same key, now failing) was answered as a duplicate and its result silently dropped, so the gate kept counting the earlier pass. The SHA-256 of the first body is kept with the key; a repeat with another body is refused (422 delivery_key_reused). Rows from before this migration have none and are answered as duplicates, as before.
+ALTER TABLE deliveries ADD COLUMN body_sha256 TEXT;
