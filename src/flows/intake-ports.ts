@@ -76,6 +76,8 @@ export interface IntakeTx {
   /** Registers the digest or checks it against what is known; throws `artifact_conflict`.
    * Returns the commit now recorded for the digest, if any. */
   registerArtifact(claim: KnownArtifactClaim, at: Date): { commit: string | undefined };
+  /** The name a known digest was recorded with, or undefined for a digest not seen yet. */
+  artifactName(digest: string): string | undefined;
   /** Digests of known artifacts built from this commit (full or abbreviated). */
   digestsBuiltFrom(commit: string): string[];
   insertEvidence(row: NewEvidenceRow): string;

@@ -2,6 +2,7 @@
  * Stores evidence (SPEC §3.1): one item or an all-or-nothing batch. Digest-scoped evidence registers
  * or checks its artifact; commit-scoped evidence waits for any artifact built from that commit.
  */
+import { CodedError } from "../errors.js";
 import { rememberDelivery, repeatOf } from "./delivery-repeat.js";
 import type {
   EvidenceInput,
@@ -33,10 +34,31 @@ export function evidenceTransaction(
   const prior = repeatOf(tx, EVIDENCE_ROUTE, request.delivery);
   if (prior !== undefined) return { id: prior, duplicate: true, stored: 0, digests: [] };
   const digests = new Set<string>();
-  const ids = request.items.map((item) => storeOne(tx, item, receivedAt, digests));
+  const ids = request.items.map((item, index) =>
+    storeOne(tx, named(tx, item, request.batch ? `items.${index}.` : ""), receivedAt, digests),
+  );
   const id = request.batch ? tx.newId("evb") : (ids[0] as string);
   rememberDelivery(tx, EVIDENCE_ROUTE, request.delivery, id, receivedAt);
   return { id, duplicate: false, stored: ids.length, digests: [...digests] };
+}
+
+/**
+ * The item with its artifact's name: a known digest may be sent without one (SPEC §3.1 asks only
+ * for the digest); the first report of a digest must name it, since a name is part of its identity.
+ */
+function named(tx: IntakeTx, item: EvidenceInput, path: string): EvidenceInput {
+  const { digest, name } = item.artifact;
+  if (digest === undefined || name !== undefined) return item;
+  const known = tx.artifactName(digest);
+  if (known !== undefined) return { ...item, artifact: { ...item.artifact, name: known } };
+  throw new CodedError("invalid_payload", "the request body does not match the schema", {
+    details: [
+      {
+        path: `${path}artifact.name`,
+        message: `is required: ${digest} is not known yet, and its first report names it`,
+      },
+    ],
+  });
 }
 
 function storeOne(tx: IntakeTx, item: EvidenceInput, receivedAt: Date, digests: Set<string>): string {

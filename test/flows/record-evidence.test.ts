@@ -45,6 +45,27 @@ describe("intake flows", () => {
     ]);
   });
 
+  it("takes a known digest without its name (SPEC §3.1) and refuses an unknown one, storing nothing", async () => {
+    const digest = digestOf("known");
+    stores.artifacts.register({ name: "api", digest, commit: COMMIT }, NOW);
+    const item = (d: string) => ({
+      artifact: { digest: d },
+      kind: "test" as const,
+      name: "unit",
+      status: "passed" as const,
+    });
+    expect(await recordEvidence(deps, { items: [item(digest)], batch: false })).toMatchObject({ stored: 1 });
+    expect(stores.evidence.evidenceFor({ digest })).toMatchObject([{ commit: COMMIT }]);
+    const unknown = digestOf("never seen");
+    await expect(
+      recordEvidence(deps, { items: [item(digest), item(unknown)], batch: true }),
+    ).rejects.toMatchObject({
+      code: "invalid_payload",
+      details: [{ path: "items.1.artifact.name", message: expect.stringContaining("is not known yet") }],
+    });
+    expect(stores.evidence.evidenceFor({ digest })).toHaveLength(1);
+  });
+
   it("announces commit-scoped evidence for every artifact already built from the commit", async () => {
     const [a, b] = [digestOf("a"), digestOf("b")];
     stores.artifacts.register({ name: "api", digest: a, commit: COMMIT }, NOW);
@@ -73,10 +94,12 @@ describe("intake flows", () => {
     };
     await recordEvidence(deps, { items: [item], batch: false, delivery: { key: "k" } });
     events.length = 0;
-    expect(await recordEvidence(deps, { items: [item], batch: false, delivery: { key: "k" } })).toMatchObject({
-      duplicate: true,
-      stored: 0,
-    });
+    expect(await recordEvidence(deps, { items: [item], batch: false, delivery: { key: "k" } })).toMatchObject(
+      {
+        duplicate: true,
+        stored: 0,
+      },
+    );
     const conflicting = { ...item, artifact: { name: "web", digest } };
     await expect(recordEvidence(deps, { items: [item, conflicting], batch: true })).rejects.toMatchObject({
       code: "artifact_conflict",

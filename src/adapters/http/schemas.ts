@@ -96,8 +96,7 @@ const evidenceArtifact = z
   .superRefine((a, ctx) => {
     if (a.digest === undefined && a.commit === undefined)
       ctx.addIssue({ code: "custom", path: ["digest"], message: "needs a digest, or a commit alone" });
-    if (a.digest !== undefined && a.name === undefined)
-      ctx.addIssue({ code: "custom", path: ["name"], message: "is required with a digest" });
+    // A digest without a name is fine when the digest is known (SPEC §3.1): the store checks.
     // NOTE: without a digest, evidence counts for every artifact built from the commit (SPEC §3.1).
     // A name or version there reads as if it narrowed that, and in a monorepo one service's
     // tests would then pass another's contract unnoticed: refused, so nobody relies on it.

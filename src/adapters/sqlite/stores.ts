@@ -70,6 +70,7 @@ export function createStores(db: Db, options: StoreOptions = {}): Stores {
     priorDelivery: deliveries.prior,
     recordDelivery: deliveries.record,
     registerArtifact: artifacts.register,
+    artifactName: (digest) => artifacts.getArtifact(digest)?.name,
     digestsBuiltFrom: artifacts.digestsBuiltFrom,
     insertEvidence: evidence.insert,
     insertDeployment: deployments.insert,

@@ -233,8 +233,9 @@ const CASES: Case[] = [
     issuePath: "artifact.digest",
   },
   {
-    name: "digest without a name",
-    body: evidence({ artifact: { digest: DIGEST } }),
+    // A known digest may come without its name (SPEC §3.1); the first report of one must name it.
+    name: "a digest never seen, without a name",
+    body: evidence({ artifact: { digest: `sha256:${"e".repeat(64)}` } }),
     status: 400,
     error: "invalid_payload",
     issuePath: "artifact.name",
