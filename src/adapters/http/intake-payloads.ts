@@ -8,6 +8,7 @@ import type {
   SnapshotInput,
 } from "../../flows/intake-ports.js";
 import { fastEvidence } from "./fast-evidence.js";
+import { deploymentWithoutNulls, evidenceWithoutNulls, snapshotWithoutNulls } from "./optional-nulls.js";
 import type { Issue } from "./respond.js";
 import { type EvidencePayload, MAX_BATCH, type PayloadSchemas, toIssues } from "./schemas.js";
 
@@ -36,16 +37,17 @@ export function intakeValidators(schemas: PayloadSchemas) {
       const fast = batch ? fastBatch(value) : fastEvidence(value);
       if (fast !== undefined)
         return { ok: true, input: { batch, items: Array.isArray(fast) ? fast : [fast] } };
+      const given = evidenceWithoutNulls(value);
       if (batch) {
-        return check(schemas.evidenceBatch, value, (data) => ({
+        return check(schemas.evidenceBatch, given, (data) => ({
           batch,
           items: data.items.map(toEvidenceInput),
         }));
       }
-      return check(schemas.evidence, value, (data) => ({ batch, items: [toEvidenceInput(data)] }));
+      return check(schemas.evidence, given, (data) => ({ batch, items: [toEvidenceInput(data)] }));
     },
     deployment(value: unknown): Validated<DeploymentInput> {
-      return check(schemas.deployment, value, (d) => ({
+      return check(schemas.deployment, deploymentWithoutNulls(value), (d) => ({
         environment: d.environment,
         artifact: d.artifact,
         status: d.status,
@@ -54,7 +56,7 @@ export function intakeValidators(schemas: PayloadSchemas) {
       }));
     },
     snapshot(value: unknown): Validated<SnapshotInput> {
-      return check(schemas.snapshot, value, (s) => ({
+      return check(schemas.snapshot, snapshotWithoutNulls(value), (s) => ({
         environment: s.environment,
         takenAt: s.taken_at,
         source: s.source,

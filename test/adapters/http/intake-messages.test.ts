@@ -51,4 +51,43 @@ describe("intake issue messages", () => {
       issues: [{ path: "artifact", message: "must be an object, not an array" }],
     });
   });
+
+  it("take an optional field sent as null as not given; a required one sent as null is still refused", () => {
+    const withNulls = {
+      artifact: { name: "api", digest: DIGEST, version: null, commit: null, repository: null, url: null },
+      kind: "test",
+      name: "unit",
+      status: "passed",
+      environment: null,
+      summary: null,
+      url: null,
+      observed_at: null,
+      details: { kept: null },
+    };
+    const single = validate.evidence(withNulls);
+    expect(single).toMatchObject({
+      ok: true,
+      input: { items: [{ environment: undefined, detailsJson: '{"kept":null}' }] },
+    });
+    if (single.ok) expect(single.input.items[0]?.artifact).toEqual({ name: "api", digest: DIGEST });
+    expect(validate.evidence({ items: [withNulls, withNulls] })).toMatchObject({ ok: true });
+    expect(validate.evidence({ ...withNulls, status: null })).toMatchObject({
+      ok: false,
+      issues: [{ path: "status", message: expect.stringContaining("must be one of") }],
+    });
+    const deployment = {
+      environment: "prod",
+      artifact: { name: "api", digest: DIGEST, version: null },
+      status: "succeeded",
+      deployed_at: null,
+      url: null,
+    };
+    expect(validate.deployment(deployment)).toMatchObject({ ok: true });
+    expect(
+      validate.snapshot({ environment: "prod", config: { a: null }, taken_at: null, source: null }),
+    ).toMatchObject({
+      ok: true,
+      input: { configJson: '{"a":null}' },
+    });
+  });
 });
