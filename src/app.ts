@@ -153,13 +153,14 @@ function registerCore(ctx: AppContext): void {
     detail: `${ctx.contracts.current().contracts.size} environments`,
   }));
   const deps: IntakeDeps = { store: stores.intake, bus: ctx.bus, clock: ctx.clock };
+  const environmentWarning = (environment: string) => {
+    const set = ctx.contracts.current();
+    return set.contracts.has(environment) ? undefined : unknownEnvironment(environment, set.order);
+  };
   registerIntakeRoutes(http, {
     secrets: ctx.webhookSecrets,
     clock: ctx.clock,
-    environmentWarning: (environment) => {
-      const set = ctx.contracts.current();
-      return set.contracts.has(environment) ? undefined : unknownEnvironment(environment, set.order);
-    },
+    environmentWarning,
     handlers: {
       evidence: (request) => recordEvidence(deps, request),
       deployment: (request) => recordDeployment(deps, request),
@@ -169,6 +170,7 @@ function registerCore(ctx: AppContext): void {
   registerGithubRoutes(http, {
     secret: ctx.config.githubWebhookSecret,
     deps: { ...deps, artifacts: stores.artifacts },
+    environmentWarning,
   });
   const resolvePorts = {
     artifacts: stores.artifacts,

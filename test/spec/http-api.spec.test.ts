@@ -529,6 +529,19 @@ describe("§3.4 POST /api/v1/github", () => {
     expect((await check(art.digest, "ci", "evidence:Octocoders-linter"))?.status).toBe("passed");
   });
 
+  it("warns about a deployment into an environment no contract names, as /api/v1/deployments does", async () => {
+    const payload = JSON.parse(fixture("deployment_status.payload.json"));
+    const art = { name: "gh-deployed", digest: sha256Digest("gh-deployed") };
+    expect((await send("/api/v1/evidence", evidence(art, "unit"))).status).toBe(202);
+    // GitHub's sample deploys to "production"; the contracts here are dev, staging and ci.
+    payload.deployment.payload = { digest: art.digest, name: art.name };
+    const answer = await deliver("deployment_status", JSON.stringify(payload));
+    expect(answer.status).toBe(202);
+    expect(answer.body.warnings).toEqual([
+      { code: "environment_unknown", message: expect.stringContaining("production") },
+    ]);
+  });
+
   it("registers a published container package with its digest", async () => {
     const answer = await deliver(
       "registry_package",

@@ -9,6 +9,7 @@ import { type GithubDeps, recordGithubEvent } from "../../flows/record-github-ev
 import { isJson } from "./content-type.js";
 import { mapGithubEvent } from "./github-mapping.js";
 import { verifyGithub } from "./github-signature.js";
+import { environmentWarnings, type IntakeRouteDeps } from "./intake-routes.js";
 import { parseStrictJson } from "./parse-json.js";
 import { declaredTooLarge, discardRestOfBody, MIB, readBody, tooLarge } from "./read-body.js";
 import { errorResponse, type Issue, invalidPayload, sendJson } from "./respond.js";
@@ -20,6 +21,8 @@ export interface GithubRouteDeps {
   /** GITHUB_WEBHOOK_SECRET; undefined turns the route off (404). */
   secret: string | undefined;
   deps: GithubDeps;
+  /** As on /api/v1/deployments: why an environment has no contract (a typo, most often). */
+  environmentWarning?: IntakeRouteDeps["environmentWarning"];
 }
 
 interface Answer {
@@ -58,7 +61,10 @@ async function handleGithub(
   }
 }
 
-async function receive({ secret, deps }: GithubRouteDeps, req: IncomingMessage): Promise<Answer> {
+async function receive(
+  { secret, deps, environmentWarning }: GithubRouteDeps,
+  req: IncomingMessage,
+): Promise<Answer> {
   if (secret === undefined)
     throw new CodedError("not_found", "GitHub webhooks are off: set GITHUB_WEBHOOK_SECRET");
   if (declaredTooLarge(req, MIB)) throw tooLarge(MIB);
@@ -86,9 +92,13 @@ async function receive({ secret, deps }: GithubRouteDeps, req: IncomingMessage):
   if (result.status === "ignored")
     return { status: 202, body: { status: "ignored", event, reason: result.reason } };
   const { id, duplicate, stored } = result.outcome;
+  // A GitHub environment called "production" never reaches a contract named prod: say so.
+  const { intake } = mapping;
+  const environment = intake.kind === "deployment" ? intake.deployment.environment : undefined;
+  const warnings = environmentWarnings([environment], environmentWarning);
   return {
     status: duplicate ? 200 : 202,
-    body: { status: "accepted", id, duplicate },
+    body: { status: "accepted", id, duplicate, ...(warnings.length > 0 ? { warnings } : {}) },
     evidenceStored: mapping.intake.kind === "evidence" ? stored : 0,
   };
 }

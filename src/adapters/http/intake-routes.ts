@@ -34,7 +34,7 @@ export interface IntakeRouteDeps {
 }
 
 /** In a 202 beside status and id; clients that do not know the field ignore it. */
-interface IntakeWarning {
+export interface IntakeWarning {
   code: "environment_unknown";
   message: string;
 }
@@ -174,7 +174,7 @@ async function accept(
   return { outcome: await validated.input.store(key), warnings };
 }
 
-function environmentWarnings(
+export function environmentWarnings(
   environments: Iterable<string | undefined>,
   warn: IntakeRouteDeps["environmentWarning"],
 ): IntakeWarning[] {
