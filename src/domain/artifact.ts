@@ -78,3 +78,23 @@ export function parseArtifactRef(text: string): ArtifactRef | undefined {
   }
   return VERSION.test(rest) ? { kind: "name_version", name, version: rest } : undefined;
 }
+
+/** Why `text` is not an artifact reference (parseArtifactRef answered undefined), for a reply. */
+export function whyNotArtifactRef(text: string): string {
+  const trimmed = text.trim();
+  const at = trimmed.indexOf("@");
+  const name = at === -1 ? trimmed : trimmed.slice(0, at);
+  const rest = at === -1 ? "" : trimmed.slice(at + 1);
+  const digest = trimmed.toLowerCase().startsWith("sha256:") ? trimmed : rest;
+  if (digest.toLowerCase().startsWith("sha256:")) {
+    const hex = digest.slice(7);
+    if (!/^[0-9a-fA-F]*$/.test(hex)) return "a digest is `sha256:` followed by hex";
+    if (hex.length < MIN_PREFIX_HEX)
+      return `a digest needs at least ${MIN_PREFIX_HEX} hex characters (${hex.length} given)`;
+    return "a digest has at most 64 hex characters";
+  }
+  if (!ARTIFACT_NAME.test(name))
+    return "a name is lower-case letters, digits and `. _ / -`, starting with a letter or digit";
+  if (at !== -1) return "after `@` comes a version or a digest (`sha256:…`)";
+  return "expected `name`, `name@version`, `name@sha256:…` or `sha256:…`";
+}

@@ -3,7 +3,7 @@
  * text that fits no rule becomes `unknown` with the closest valid command, so a typo gets a
  * correction instead of a usage dump.
  */
-import { ARTIFACT_NAME, type ArtifactRef, parseArtifactRef } from "./artifact.js";
+import { ARTIFACT_NAME, type ArtifactRef, parseArtifactRef, whyNotArtifactRef } from "./artifact.js";
 import { ENVIRONMENT_NAME } from "./contract.js";
 import { parseDuration } from "./duration.js";
 import { closestVerb, suggestFor } from "./promote-command-suggest.js";
@@ -68,7 +68,7 @@ function parseStatus(args: string[]): Parsed {
   const [text, ...rest] = args;
   if (text === undefined || rest.length > 0) return { problem: "`status` takes one artifact" };
   const artifact = parseArtifactRef(text);
-  if (!artifact) return { problem: `\`${text}\` is not an artifact reference` };
+  if (!artifact) return { problem: `\`${text}\` is not an artifact reference: ${whyNotArtifactRef(text)}` };
   return { type: "status", artifact, artifactText: text };
 }
 
@@ -150,7 +150,10 @@ function parseRequest(words: string[]): Parsed {
     };
   }
   const artifact = parseArtifactRef(artifactText);
-  if (!artifact) return { problem: `\`${artifactText}\` is not an artifact reference` };
+  if (!artifact)
+    return {
+      problem: `\`${artifactText}\` is not an artifact reference: ${whyNotArtifactRef(artifactText)}`,
+    };
   const environment = environmentOf(envText);
   if (environment === undefined) return { problem: "expected an environment after `to`" };
   if (because === undefined) return { type: "request", artifact, artifactText, environment };

@@ -4,6 +4,7 @@
  * is one indexed read: the newest evidence per requirement, its latest success upstream and what replaced it,
  * the two newest snapshots. `evaluateAll` shares environment-wide facts across artifacts.
  */
+
 import type { Artifact } from "../domain/artifact.js";
 import { separateAfterEnvironment, upstreamEnvironment } from "../domain/check-artifact.js";
 import type { Contract } from "../domain/contract.js";
@@ -23,6 +24,7 @@ import {
   type SnapshotReader,
   systemClock,
 } from "./ports.js";
+import { unknownEnvironment } from "./resolve-artifact.js";
 
 export interface ReadinessDeps {
   contracts: ContractSource;
@@ -144,7 +146,10 @@ export function createReadinessService(deps: ReadinessDeps): FullReadinessServic
   function contractFor(environment: string): Contract {
     const contract = deps.contracts.current().contracts.get(environment);
     if (!contract)
-      throw new CodedError("environment_not_found", `no contract for environment "${environment}"`);
+      throw new CodedError(
+        "environment_not_found",
+        unknownEnvironment(environment, deps.contracts.current().order),
+      );
     return contract;
   }
 

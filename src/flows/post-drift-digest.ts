@@ -3,10 +3,12 @@
  * digest claims its (environment, scheduled time) row before posting, so the cron tick, the
  * start-up catch-up and a restart in between post it at most once.
  */
+
 import type { DriftDifference } from "../domain/drift.js";
 import { buildDriftReport, type DriftReport } from "../domain/drift-report.js";
 import { CodedError } from "../errors.js";
 import type { ContractSource, SnapshotReader } from "./ports.js";
+import { noContractFor } from "./resolve-artifact.js";
 
 /** Slack's chat.postMessage, or anything that answers with the message timestamp. */
 export interface DriftDigestPoster {
@@ -61,9 +63,7 @@ export function reportDrift(
   const set = deps.contracts.current();
   const contract = set.contracts.get(environment);
   if (contract === undefined) {
-    throw new CodedError("environment_not_found", `No contract for environment "${environment}"`, {
-      hint: `Known environments: ${set.order.join(", ")}`,
-    });
+    throw new CodedError("environment_not_found", noContractFor(environment, set.order));
   }
   // NOTE: with `vs`, any two environments can be compared; without a drift section nothing is
   // ignored or normalised and no difference is allowed.
@@ -76,7 +76,7 @@ export function reportDrift(
     });
   }
   if (!set.contracts.has(compareTo)) {
-    throw new CodedError("environment_not_found", `No contract for environment "${compareTo}"`);
+    throw new CodedError("environment_not_found", noContractFor(compareTo, set.order));
   }
   if (compareTo === environment) {
     throw new CodedError(

@@ -3,6 +3,7 @@
  * groups, gating on the contract, moving a promotion through its lifecycle with an audit entry,
  * and best-effort notification after commit.
  */
+
 import { type Actor, groupsIn, isListed } from "../domain/approval-policy.js";
 import type { Contract } from "../domain/contract.js";
 import { who } from "../domain/mention.js";
@@ -26,6 +27,7 @@ import type {
   Transactor,
   UserGroupResolver,
 } from "./promotion-ports.js";
+import { noContractFor } from "./resolve-artifact.js";
 
 export interface PromotionLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -60,11 +62,7 @@ export function contractFor(deps: Pick<PromotionDeps, "contracts">, environment:
   const set = deps.contracts.current();
   const contract = set.contracts.get(environment);
   if (contract) return contract;
-  const known = set.order.join(", ") || "none";
-  throw new CodedError(
-    "environment_not_found",
-    `No contract for environment \`${environment}\` (known: ${known})`,
-  );
+  throw new CodedError("environment_not_found", noContractFor(environment, set.order));
 }
 
 /**

@@ -96,6 +96,12 @@ export function resolveArtifact(
 }
 
 /** Names the known environments, and the one a typo most likely meant (`prdo` → `prod`). */
+/** The same, as the first words of a reply. */
+export function noContractFor(name: string, known: readonly string[]): string {
+  const text = unknownEnvironment(name, known);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 export function unknownEnvironment(name: string, known: readonly string[]): string {
   const scored = known.map((env) => ({ env, distance: editDistance(name, env) }));
   const near = scored.sort((a, b) => a.distance - b.distance)[0];

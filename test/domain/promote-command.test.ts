@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderUnknown } from "../../src/adapters/slack/views/replies.js";
 import { type PromoteCommand, parsePromoteCommand } from "../../src/domain/promote-command.js";
 import { editDistance } from "../../src/domain/promote-command-suggest.js";
 
@@ -135,6 +136,28 @@ describe("parsePromoteCommand", () => {
     if (parsed.type !== "unknown") return;
     expect(parsed.suggestion).toBe(suggestion);
     expect(parsed.problem.length).toBeGreaterThan(0);
+  });
+
+  it("says why a reference is not one, and offers no suggestion that is what was typed", () => {
+    const cases: [string, string][] = [
+      ["api@sha256:33333333333 to live3", "a digest needs at least 12 hex characters (11 given)"],
+      ["api@sha256:xyz123456789abc to live3", "a digest is `sha256:` followed by hex"],
+      ["status Api@1.0", "a name is lower-case letters"],
+      ["status api@", "after `@` comes a version or a digest"],
+    ];
+    for (const [text, why] of cases) {
+      const parsed = parsePromoteCommand(text);
+      expect(parsed.type).toBe("unknown");
+      if (parsed.type === "unknown") expect(parsed.problem).toContain(why);
+    }
+    const short = parsePromoteCommand("api@sha256:33333333333 to live3");
+    if (short.type !== "unknown") throw new Error("expected unknown");
+    const reply = renderUnknown(short);
+    expect(JSON.stringify(reply)).not.toContain("Did you mean");
+    expect(reply.text).toContain("at least 12 hex characters");
+    const typo = parsePromoteCommand("stauts checkout-api");
+    if (typo.type !== "unknown") throw new Error("expected unknown");
+    expect(renderUnknown(typo).text).toBe("Did you mean: /promote status checkout-api");
   });
 
   it("takes lock durations up to 90 days and refuses longer ones (a typo, not a plan)", () => {

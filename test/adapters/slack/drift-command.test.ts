@@ -49,10 +49,12 @@ describe("/promote drift", () => {
     expect(handleDriftCommand(deps, command("drift prod vs prod")).text).toContain("`invalid_request`");
   });
 
-  it("answers an unknown environment with its code and the known ones", () => {
-    const reply = handleDriftCommand(deps, command("drift qa"));
-    expect(reply.text).toBe(
-      '`environment_not_found` No contract for environment "qa"\nKnown environments: staging, prod',
+  it("answers an unknown environment with its code, the likely one and the known ones", () => {
+    expect(handleDriftCommand(deps, command("drift qa")).text).toBe(
+      '`environment_not_found` No contract for environment "qa" (known: staging, prod)',
+    );
+    expect(handleDriftCommand(deps, command("drift prdo")).text).toBe(
+      '`environment_not_found` No contract for environment "prdo"; did you mean "prod"? (known: staging, prod)',
     );
   });
 

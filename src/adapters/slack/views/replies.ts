@@ -52,14 +52,24 @@ export function renderUnknown(input: { text: string; problem: string; suggestion
   const said = escapeMrkdwn(truncate(input.text, 200));
   const suggestion = escapeMrkdwn(truncate(input.suggestion, 300));
   const problem = escapeMrkdwn(truncate(input.problem, 300));
+  // A suggestion that is what was typed (the words are right, a value is not) helps nobody.
+  const same = normalised(input.suggestion) === normalised(input.text);
   return {
     response_type: "ephemeral",
-    text: `Did you mean: /promote ${input.suggestion}`,
+    text: same
+      ? `Could not read /promote ${input.text}: ${input.problem}`
+      : `Did you mean: /promote ${input.suggestion}`,
     blocks: [
-      mrkdwn(`Could not read \`/promote ${said}\`: ${problem}.\nDid you mean \`/promote ${suggestion}\`?`),
+      mrkdwn(
+        `Could not read \`/promote ${said}\`: ${problem}.${same ? "" : `\nDid you mean \`/promote ${suggestion}\`?`}`,
+      ),
       mrkdwn(`*Usage*\n${USAGE_LINES.join("\n")}`),
     ],
   };
+}
+
+function normalised(command: string): string {
+  return command.trim().replace(/\s+/g, " ").toLowerCase();
 }
 
 export function renderError(message: string): Reply {
