@@ -4,6 +4,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { parseDatabaseUrl } from "./database-url.js";
 import { CodedError } from "./errors.js";
 
 /** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
@@ -84,29 +85,21 @@ export function secretValues(config: Config): string[] {
 
 export const DEFAULT_CONTRACTS_DIR = "./contracts";
 
-const POSTGRES_RESERVED =
-  "postgres:// is reserved for the clustered store, not available yet; use a SQLite path or sqlite: URL";
-
-export function isPostgresUrl(url: string | undefined): boolean {
-  return /^postgres(ql)?:/i.test(url?.trim() ?? "");
-}
-
-/** The SQLite path for `tollgate migrate` / `audit`, which read DATABASE_URL without loadConfig. */
+/**
+ * The SQLite path for `tollgate migrate` / `audit`, which read DATABASE_URL without loadConfig;
+ * the same parser as `start`, so all three open the same file.
+ */
 export function sqlitePathFrom(url: string | undefined): string {
-  const [problem] = independentProblems({ DATABASE_URL: url });
-  if (problem !== undefined)
-    throw new CodedError("config_invalid", problem, {
-      hint: "Set DATABASE_URL to a file path, e.g. ./data/tollgate.db",
+  const parsed = parseDatabaseUrl(url);
+  if ("problem" in parsed)
+    throw new CodedError("config_invalid", `DATABASE_URL: ${parsed.problem}`, {
+      hint: DATABASE_URL_HINT,
     });
-  return databasePathFrom(url?.trim() === "" ? undefined : url?.trim());
+  return parsed.path;
 }
 
-export function databasePathFrom(url: string | undefined): string {
-  if (url === undefined) return "./data/tollgate.db";
-  if (url.startsWith("sqlite://")) return url.slice("sqlite://".length);
-  if (url.startsWith("sqlite:")) return url.slice("sqlite:".length);
-  return url;
-}
+const DATABASE_URL_HINT =
+  "Set DATABASE_URL to a file path (./data/tollgate.db), a sqlite: URL (sqlite:///var/lib/tollgate/t.db) or a file: URL";
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -128,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/"),
     },
-    databasePath: databasePathFrom(e.DATABASE_URL),
+    databasePath: sqlitePathFrom(e.DATABASE_URL),
     contractsDir: e.CONTRACTS_DIR ?? DEFAULT_CONTRACTS_DIR,
     // NOTE: the sandbox has no Slack signatures and a generated webhook secret it shows on its page,
     // so by default only this machine reaches it; SPEC §1's 0.0.0.0 stays the default with Slack.
@@ -164,21 +157,11 @@ function requiredInMode(mode: Config["mode"], env: Record<string, string | undef
   return problems;
 }
 
-/**
- * `scheme://` that is neither sqlite nor postgres (reported apart): taken as a path it would
- * quietly create a folder named after the scheme. A Windows path (`C:\data`) has no `//`.
- */
-const OTHER_URL = /^(?!sqlite:)[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-
 /** Problems visible in the raw values alone, reported even when other variables fail the schema. */
 function independentProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
-  const database = env.DATABASE_URL?.trim() ?? "";
-  if (isPostgresUrl(database)) problems.push(`DATABASE_URL: ${POSTGRES_RESERVED}`);
-  else if (OTHER_URL.test(database))
-    problems.push(
-      `DATABASE_URL: ${database.slice(0, database.indexOf(":"))}: is not supported; use a SQLite file path or a sqlite: URL`,
-    );
+  const database = parseDatabaseUrl(env.DATABASE_URL);
+  if ("problem" in database) problems.push(`DATABASE_URL: ${database.problem}`);
   const secrets = (env.TOLLGATE_WEBHOOK_SECRETS ?? "")
     .split(",")
     .map((part) => part.trim())

@@ -1,85 +1,104 @@
 /**
- * `tollgate audit verify` (exit 0 intact, 1 broken — printing the first broken entry) and
+ * `tollgate audit verify [--expect-head <seq>:<hash>]` and
  * `tollgate audit export [--since T] [--format jsonl|csv]` (SPEC §1, §7), on DATABASE_URL directly.
+ *
+ * Exit status: 0 intact, 1 broken (the first broken entry is printed, or the expected head is
+ * gone), 64 usage error, 78 (EX_CONFIG) when there is no ledger to check: DATABASE_URL malformed,
+ * missing, or not a Tollgate database. NOTE: never 1 for those: a job watching for tampering
+ * must not raise the alarm over a wrong path, nor stay quiet because the check never ran.
  */
-import { existsSync } from "node:fs";
-import { createAuditStore, type ExportFormat } from "../adapters/sqlite/audit-store.js";
-import { openDatabase } from "../adapters/sqlite/open-database.js";
+import { didYouMean } from "../adapters/contracts/suggest.js";
+import { createAuditStore } from "../adapters/sqlite/audit-store.js";
+import { type Db, openDatabase } from "../adapters/sqlite/open-database.js";
 import { sqlitePathFrom } from "../config.js";
 import { isCodedError } from "../errors.js";
+import { expectedHeadProblem, headOf, shownHash } from "./audit-head.js";
+import { parseExportOptions, parseVerifyOptions, type VerifyOptions } from "./audit-options.js";
+import { inspectDatabaseFile, isSqliteError, notALedger } from "./database-file.js";
 import type { CliIo } from "./io.js";
-import { EX_USAGE, refuseArguments } from "./no-options.js";
+import { EX_CONFIG, EX_USAGE } from "./no-options.js";
 
-const USAGE =
-  "Usage: tollgate audit verify\n       tollgate audit export [--since <ISO time>] [--format jsonl|csv]\n";
+const USAGE = `Usage: tollgate audit verify [--expect-head <seq>:<hash>]
+       tollgate audit export [--since <ISO time>] [--format jsonl|csv]
 
-function parseExport(argv: string[]): { since?: Date; format: ExportFormat } | string {
-  let since: Date | undefined;
-  let format: ExportFormat = "jsonl";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
-    if (flag !== "--since" && flag !== "--format") return `unknown option ${arg}`;
-    const value = inline ?? argv[++i];
-    if (flag === "--since") {
-      const parsed = value === undefined ? Number.NaN : Date.parse(value);
-      if (Number.isNaN(parsed))
-        return `--since needs a time like 2026-11-27T10:00:00Z (got ${value ?? "nothing"})`;
-      since = new Date(parsed);
-    } else if (flag === "--format") {
-      if (value !== "jsonl" && value !== "csv") return `--format is jsonl or csv (got ${value ?? "nothing"})`;
-      format = value;
-    }
-  }
-  return since === undefined ? { format } : { since, format };
-}
+verify checks that every entry matches its hash and links to the one before. Entries removed
+from the end leave no trace in the chain: keep the head it prints and pass it to a later run
+as --expect-head (a hash prefix of 12 or more hex characters is enough).
+Exit status: 0 intact, 1 broken, 64 usage error, 78 no Tollgate database at DATABASE_URL.
+`;
+
+const SUBCOMMANDS = ["verify", "export"];
+
+type AuditRun = (db: Db, io: CliIo) => number;
 
 export async function runAudit(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === "--help" || sub === "-h") {
+  if (sub === "--help" || sub === "-h" || rest.includes("--help") || rest.includes("-h")) {
     io.stdout(USAGE);
     return 0;
   }
   if (sub !== "verify" && sub !== "export") {
+    if (sub !== undefined)
+      io.stderr(`tollgate audit: unknown subcommand "${sub}"${didYouMean(sub, SUBCOMMANDS)}\n`);
     io.stderr(USAGE);
     return EX_USAGE;
   }
-  if (sub === "verify") {
-    const refused = refuseArguments("audit verify", rest, USAGE, io);
-    if (refused !== undefined) return refused;
-  } else if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const options = sub === "export" ? parseExport(rest) : { format: "jsonl" as const };
-  if (typeof options === "string") {
-    io.stderr(`tollgate audit: ${options}\n${USAGE}`);
+  const run = sub === "export" ? exportRun(rest) : verifyRun(rest);
+  if (typeof run === "string") {
+    io.stderr(`tollgate audit ${sub}: ${run}\n${USAGE}`);
     return EX_USAGE;
   }
+  const db = openLedger(io);
+  if (db === undefined) return EX_CONFIG;
+  try {
+    return run(db, io);
+  } finally {
+    db.close();
+  }
+}
+
+function exportRun(argv: string[]): AuditRun | string {
+  const options = parseExportOptions(argv);
+  if (typeof options === "string") return options;
+  return (db, io) => {
+    createAuditStore(db).export(options, io.stdout);
+    return 0;
+  };
+}
+
+function verifyRun(argv: string[]): AuditRun | string {
+  const options = parseVerifyOptions(argv);
+  return typeof options === "string" ? options : (db, io) => verifyLedger(db, options, io);
+}
+
+/** The database at DATABASE_URL when it holds the ledger; otherwise says why, in one line. */
+function openLedger(io: CliIo): Db | undefined {
   let path: string;
   try {
     path = sqlitePathFrom(io.env.DATABASE_URL);
   } catch (error) {
     if (!isCodedError(error)) throw error;
-    io.stderr(`tollgate audit: ${error.message}\n`);
-    return 1;
+    io.stderr(`tollgate audit: ${error.message}\n${error.hint === undefined ? "" : `hint: ${error.hint}\n`}`);
+    return undefined;
   }
-  if (path !== ":memory:" && !existsSync(path)) {
-    io.stderr(`tollgate audit: no database at ${path} (set DATABASE_URL)\n`);
-    return 1;
+  const problem = notALedger(path, inspectDatabaseFile(path));
+  if (problem !== undefined) {
+    io.stderr(`tollgate audit: ${problem}\n`);
+    return undefined;
   }
-  const db = openDatabase(path);
   try {
-    const audit = createAuditStore(db);
-    if (sub === "export") {
-      audit.export(options, io.stdout);
-      return 0;
-    }
-    const verdict = audit.verify();
-    if (verdict.ok) {
-      io.stdout(`audit ledger intact: ${verdict.count} entries, head ${verdict.lastHash}\n`);
-      return 0;
-    }
+    return openDatabase(path);
+  } catch (error) {
+    // e.g. a read-only copy: turning WAL on needs to write.
+    if (!isSqliteError(error)) throw error;
+    io.stderr(`tollgate audit: ${path} cannot be opened (${error.code}: ${error.message})\n`);
+    return undefined;
+  }
+}
+
+function verifyLedger(db: Db, options: VerifyOptions, io: CliIo): number {
+  const verdict = createAuditStore(db).verify();
+  if (!verdict.ok) {
     const { broken } = verdict;
     io.stdout(
       `audit ledger BROKEN at entry ${broken.seq}: ${verdict.reason}\n` +
@@ -87,7 +106,23 @@ export async function runAudit(argv: string[], io: CliIo): Promise<number> {
         `${verdict.count} entries before it verified.\n`,
     );
     return 1;
-  } finally {
-    db.close();
   }
+  const head = verdict.count === 0 ? undefined : headOf(db, verdict.lastHash);
+  const expected = options.expectHead;
+  const gone = expected === undefined ? undefined : expectedHeadProblem(db, expected, head);
+  if (gone !== undefined) {
+    io.stdout(`audit ledger BROKEN: ${gone}\n`);
+    return 1;
+  }
+  const at = head === undefined ? " (empty)" : `, head #${head.seq} ${shownHash(head.hash)}`;
+  io.stdout(`audit ledger intact: ${verdict.count} entries${at}\n`);
+  if (expected !== undefined)
+    io.stdout(
+      `entry #${expected.seq} still has the expected hash: nothing up to it was removed or changed\n`,
+    );
+  else if (head !== undefined)
+    io.stdout(
+      `(every entry matches its hash and links to the one before; entries removed from the end leave no trace, so compare the head with one recorded earlier: --expect-head ${head.seq}:${shownHash(head.hash)})\n`,
+    );
+  return 0;
 }

@@ -1,5 +1,6 @@
 /** `tollgate <command>`: each command lives in its own module and is loaded only when used. */
 import { readFileSync } from "node:fs";
+import { didYouMean } from "../adapters/contracts/suggest.js";
 import type { CliCommand, CliIo } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -44,20 +45,31 @@ export async function runCli(
     cwd: io?.cwd ?? process.cwd(),
   };
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+  if (name === undefined || HELP.has(name)) {
+    // `tollgate help report` is `tollgate report --help`.
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic !== undefined && !HELP.has(topic)) return runCommand(topic, ["--help"], fullIo);
     fullIo.stdout(usage());
     return name === undefined ? 64 : 0;
   }
-  if (name === "--version" || name === "-V" || name === "version") {
+  if (VERSION.has(name)) {
     fullIo.stdout(`tollgate ${packageVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    fullIo.stderr(`tollgate: unknown command "${name}"\n\n${usage()}`);
+  return runCommand(name, rest, fullIo);
+}
+
+const HELP = new Set(["help", "--help", "-h"]);
+// NOTE: -v as well as -V: many CLIs take either, and -v means nothing else here.
+const VERSION = new Set(["--version", "-V", "-v", "version"]);
+
+async function runCommand(name: string, argv: string[], io: CliIo): Promise<number> {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    io.stderr(`tollgate: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${usage()}`);
     return 64;
   }
-  return (await command.load())(rest, fullIo);
+  return (await command.load())(argv, io);
 }
 
 /**

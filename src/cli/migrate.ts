@@ -3,6 +3,7 @@ import { migrate } from "../adapters/sqlite/migrate.js";
 import { openDatabase } from "../adapters/sqlite/open-database.js";
 import { sqlitePathFrom } from "../config.js";
 import { isCodedError } from "../errors.js";
+import { inspectDatabaseFile } from "./database-file.js";
 import type { CliIo } from "./io.js";
 import { refuseArguments } from "./no-options.js";
 
@@ -14,6 +15,14 @@ export async function runMigrate(argv: string[], io: CliIo): Promise<number> {
   if (refused !== undefined) return refused;
   try {
     const path = sqlitePathFrom(io.env.DATABASE_URL);
+    // NOTE: SQLite's own words, "file is not a database", do not say which file.
+    const existing = inspectDatabaseFile(path);
+    if (existing.kind === "not_sqlite") {
+      io.stderr(
+        `tollgate migrate: ${path} is not a SQLite database (${existing.reason}); check DATABASE_URL\n`,
+      );
+      return 1;
+    }
     const db = openDatabase(path);
     try {
       const { applied, current } = migrate(db);

@@ -6,6 +6,8 @@
 import type { CliIo } from "./io.js";
 
 export const EX_USAGE = 64;
+/** sysexits.h EX_CONFIG, as `start` uses for bad configuration (SPEC §1). */
+export const EX_CONFIG = 78;
 
 /** The exit status when the command must not run, or undefined when it should. */
 export function refuseArguments(

@@ -40,7 +40,7 @@ const MAX_DETAILS_BYTES = 64 * 1024;
 
 export function buildEvidence(
   flags: ReportFlags,
-  inputs: { junit?: JunitResult | undefined; details?: string | undefined },
+  inputs: { junit?: JunitResult | undefined; details?: string | undefined; fileProblems?: string[] },
 ): EvidenceBody {
   const problems: string[] = [];
   const body: EvidenceBody = {
@@ -51,7 +51,9 @@ export function buildEvidence(
   };
   if (flags.name === undefined || flags.name.trim() === "")
     problems.push("--name: required (e.g. --name e2e)");
-  if (body.status === undefined) problems.push("--status: required unless --junit sets it");
+  // A --junit that could not be read is reported as itself; "--status: required" would be noise.
+  if (body.status === undefined && flags.junit === undefined)
+    problems.push("--status: required unless --junit sets it");
   if (flags.environment !== undefined) body.environment = flags.environment;
   const summary = {
     ...(inputs.junit === undefined ? {} : countsOf(inputs.junit)),
@@ -69,55 +71,95 @@ export function buildEvidence(
     else body.observed_at = at.toISOString();
   }
   if (inputs.details !== undefined) body.details = detailsOf(inputs.details, problems);
+  problems.push(...(inputs.fileProblems ?? []));
   if (problems.length > 0) throw new InputProblems(problems);
   return body;
 }
 
 function artifactOf(flags: ReportFlags, problems: string[]): Record<string, string> {
   const artifact: Record<string, string> = {};
-  const [name, inlineDigest] = splitRef(flags.artifact);
-  const digest = flags.digest ?? inlineDigest;
-  if (
-    flags.digest !== undefined &&
-    inlineDigest !== undefined &&
-    normalizeDigest(flags.digest) !== normalizeDigest(inlineDigest)
-  ) {
-    problems.push("--digest: differs from the digest in --artifact");
-  }
-  if (name !== undefined) {
-    if (ARTIFACT_NAME.test(name)) artifact.name = name;
-    else problems.push(`--artifact: "${name}" is not a valid name (lower case, digits, . _ / -)`);
-  }
-  if (digest !== undefined) {
-    if (DIGEST.test(normalizeDigest(digest))) artifact.digest = normalizeDigest(digest);
-    else problems.push(`--digest: "${digest}" must be sha256: followed by 64 hex characters`);
-  }
+  const ref = refParts(flags.artifact, problems);
+  if (ref.name !== undefined) artifact.name = ref.name;
+  const digestGiven = flags.digest !== undefined || ref.digestGiven;
+  if (flags.digest !== undefined) {
+    const digest = normalizeDigest(flags.digest);
+    if (!DIGEST.test(digest))
+      problems.push(`--digest: "${flags.digest}" must be sha256: followed by 64 hex characters`);
+    else if (ref.digest !== undefined && ref.digest !== digest)
+      problems.push("--digest: differs from the digest in --artifact");
+    else artifact.digest = digest;
+  } else if (ref.digest !== undefined) artifact.digest = ref.digest;
   if (flags.commit !== undefined) {
     if (COMMIT.test(flags.commit.toLowerCase())) artifact.commit = flags.commit.toLowerCase();
     else problems.push(`--commit: "${flags.commit}" must be 7 to 40 hex characters`);
   }
-  if (digest === undefined && flags.commit === undefined) {
-    problems.push("--digest or --commit: one is required (a commit alone makes commit-scoped evidence)");
-  }
-  if (digest !== undefined && name === undefined)
-    problems.push("--artifact: the artifact name is required with a digest");
-  if (
-    digest === undefined &&
-    flags.commit !== undefined &&
-    (name !== undefined || flags.version !== undefined)
-  )
+  const version = flags.version ?? ref.version;
+  if (flags.version !== undefined && ref.version !== undefined && ref.version !== flags.version)
+    problems.push(`--version: differs from the version in --artifact ("${ref.version}")`);
+  if (!digestGiven && flags.commit === undefined) problems.push(digestOrCommitProblem(flags.artifact, ref));
+  if (digestGiven && (flags.artifact === undefined || ref.nameless))
     problems.push(
-      `${name === undefined ? "--version" : "--artifact"}: needs --digest; with --commit alone the evidence counts for every artifact built from that commit`,
+      "--artifact: the artifact name is required with a digest (--artifact NAME@sha256:<64 hex>)",
     );
-  if (flags.version !== undefined) artifact.version = flags.version;
+  if (!digestGiven && flags.commit !== undefined && (ref.name !== undefined || version !== undefined))
+    problems.push(
+      `${ref.name === undefined ? "--version" : "--artifact"}: needs --digest; with --commit alone the evidence counts for every artifact built from that commit`,
+    );
+  if (version !== undefined) artifact.version = version;
   if (flags.repository !== undefined) artifact.repository = flags.repository;
   return artifact;
 }
 
-function splitRef(ref: string | undefined): [string | undefined, string | undefined] {
-  if (ref === undefined) return [undefined, undefined];
+/**
+ * Evidence is about an immutable artifact (its digest) or a commit (SPEC §3.1). NOTE: a version
+ * from `--artifact NAME@VERSION` is kept as `artifact.version`, but it cannot stand in for the
+ * digest: the same version can be rebuilt into another image, and evidence would follow it.
+ */
+function digestOrCommitProblem(artifact: string | undefined, ref: RefParts): string {
+  if (ref.version === undefined || ref.name === undefined)
+    return "--digest or --commit: one is required (a commit alone makes commit-scoped evidence)";
+  return `--artifact: "${artifact}" gives a version, which does not identify an artifact for evidence; add --digest sha256:<64 hex> (or write ${ref.name}@sha256:<64 hex>), or send commit-scoped evidence with --commit alone`;
+}
+
+interface RefParts {
+  name?: string;
+  digest?: string;
+  version?: string;
+  /** A digest was written in --artifact, valid or not. */
+  digestGiven: boolean;
+  /** --artifact was a bare `sha256:…`, with no name. */
+  nameless: boolean;
+}
+
+/** `--artifact` in the reference forms of SPEC §2: NAME, NAME@sha256:<64 hex>, NAME@VERSION. */
+function refParts(text: string | undefined, problems: string[]): RefParts {
+  const parts: RefParts = { digestGiven: false, nameless: false };
+  const ref = text?.trim();
+  if (ref === undefined) return parts;
   const at = ref.indexOf("@");
-  return at === -1 ? [ref, undefined] : [ref.slice(0, at), ref.slice(at + 1)];
+  const head = at === -1 ? ref : ref.slice(0, at);
+  const tail = at === -1 ? undefined : ref.slice(at + 1);
+  parts.nameless = /^sha256:/i.test(head);
+  const digestText = parts.nameless ? head : /^sha256:/i.test(tail ?? "") ? tail : undefined;
+  // A nameless digest is reported by artifactOf, which says where the name goes.
+  if (!parts.nameless && ARTIFACT_NAME.test(head)) parts.name = head;
+  else if (!parts.nameless)
+    problems.push(`--artifact: "${head}" is not a valid name (lower case, digits, . _ / -)`);
+  if (digestText !== undefined) {
+    parts.digestGiven = true;
+    const digest = normalizeDigest(digestText);
+    if (DIGEST.test(digest)) parts.digest = digest;
+    else problems.push(digestTextProblem(ref, digest));
+  } else if (tail === "")
+    problems.push(`--artifact: "${ref}" ends with @; write NAME@sha256:<64 hex>, or NAME`);
+  else if (tail !== undefined) parts.version = tail;
+  return parts;
+}
+
+function digestTextProblem(ref: string, digest: string): string {
+  if (/^sha256:[0-9a-f]{1,63}$/.test(digest))
+    return `--artifact: "${ref}" has a digest prefix; evidence needs the whole digest (sha256: and 64 hex characters)`;
+  return `--artifact: "${ref}": the digest must be sha256: followed by 64 hex characters`;
 }
 
 function countsOf(junit: JunitResult): Record<string, number> {

@@ -6,17 +6,17 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option } from "commander";
-import { parseJunitReports } from "../adapters/junit/parse-junit.js";
+import { type JunitInput, type JunitResult, summariseJunitReports } from "../adapters/junit/parse-junit.js";
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES } from "../domain/evidence.js";
 import type { CliIo } from "./io.js";
 import { buildEvidence, type ReportFlags } from "./report-body.js";
-import { InputProblems, runGuarded, sendOrPrint, type WriteFlags, writeCommand } from "./write-command.js";
+import { runGuarded, sendOrPrint, type WriteFlags, writeCommand } from "./write-command.js";
 
 export async function runReport(argv: string[], io: CliIo): Promise<number> {
   return runGuarded(io, async () => {
     const program = writeCommand("report", io)
       .description("sign and send evidence about an artifact (or a commit) to Tollgate")
-      .option("--artifact <ref>", "artifact name, or name@sha256:<64 hex>")
+      .option("--artifact <ref>", "artifact name, name@sha256:<64 hex>, or name@<version> (with --digest)")
       .option("--digest <digest>", "sha256:<64 hex> (omit, with --commit, for commit-scoped evidence)")
       .option("--version <version>", "artifact version, e.g. 1.4.2")
       .option("--commit <sha>", "git commit (7-40 hex) the artifact was built from")
@@ -39,9 +39,14 @@ export async function runReport(argv: string[], io: CliIo): Promise<number> {
       .option("--junit <files...>", "JUnit XML report(s): sets status and summary");
     program.parse(argv, { from: "user" });
     const flags = program.opts<ReportFlags & WriteFlags>();
-    const junit = flags.junit === undefined ? undefined : await readJunit(flags.junit, io.cwd);
-    const details = flags.detailsFile === undefined ? undefined : await readText(flags.detailsFile, io.cwd);
-    const body = buildEvidence(flags, { junit, details });
+    // Files are read before the flags are judged, so ONE run lists the problems of both (docs/ci.md).
+    const fileProblems: string[] = [];
+    const junit = flags.junit === undefined ? undefined : await readJunit(flags.junit, io.cwd, fileProblems);
+    const details =
+      flags.detailsFile === undefined
+        ? undefined
+        : await readDetails(flags.detailsFile, io.cwd, fileProblems);
+    const body = buildEvidence(flags, { junit, details, fileProblems });
     const what = `${body.kind} evidence "${String(body.name)}" (${body.status}${totalOf(body.summary)})`;
     return sendOrPrint(io, flags, "api/v1/evidence", body, what);
   });
@@ -51,19 +56,35 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function readJunit(files: string[], cwd: string): Promise<ReturnType<typeof parseJunitReports>> {
-  const inputs = await Promise.all(
-    files.map(async (file) => ({ source: file, xml: await readText(file, cwd) })),
+/** The merged JUnit outcome, or undefined with a problem for each file that cannot be used. */
+async function readJunit(files: string[], cwd: string, problems: string[]): Promise<JunitResult | undefined> {
+  // Read in parallel, reported in the order given, so the same files always print the same list.
+  const read = await Promise.all(
+    files.map(async (source) => ({ source, text: await readText(source, cwd) })),
   );
-  return parseJunitReports(inputs);
+  const inputs: JunitInput[] = [];
+  for (const { source, text } of read) {
+    if (typeof text === "string") inputs.push({ source, xml: text });
+    else problems.push(text.problem);
+  }
+  const outcome = summariseJunitReports(inputs);
+  if ("problems" in outcome) problems.push(...outcome.problems);
+  return "result" in outcome && inputs.length === files.length ? outcome.result : undefined;
 }
 
-async function readText(file: string, cwd: string): Promise<string> {
+async function readDetails(file: string, cwd: string, problems: string[]): Promise<string | undefined> {
+  const text = await readText(file, cwd);
+  if (typeof text === "string") return text;
+  problems.push(text.problem);
+  return undefined;
+}
+
+async function readText(file: string, cwd: string): Promise<string | { problem: string }> {
   try {
     return await readFile(resolve(cwd, file), "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new InputProblems([`${file}: cannot read (${typeof code === "string" ? code : String(error)})`]);
+    return { problem: `${file}: cannot read (${typeof code === "string" ? code : String(error)})` };
   }
 }
 

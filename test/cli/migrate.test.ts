@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -52,5 +52,20 @@ describe("tollgate migrate", () => {
     const result = await migrateAt({ DATABASE_URL: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^tollgate migrate: /);
+  });
+
+  it("refuses a file that is not SQLite in one line naming it, exit 1, and leaves it as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-migrate-"));
+    dirs.push(dir);
+    const path = join(dir, "g.db");
+    writeFileSync(path, "not a db\n");
+    const result = await migrateAt({ DATABASE_URL: path });
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `tollgate migrate: ${path} is not a SQLite database (file is not a database); check DATABASE_URL\n`,
+    });
+    expect(readFileSync(path, "utf8")).toBe("not a db\n");
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });

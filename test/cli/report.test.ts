@@ -213,7 +213,31 @@ describe("tollgate report: rejected (exit 1)", () => {
     writeFileSync(join(dir, "broken.xml"), "<testsuites><testsuite name='a'><testcase></testsuites>");
     const cli = io();
     expect(await runReport([...ARTIFACT, "--junit", "broken.xml"], cli)).toBe(1);
-    expect(cli.err()).toMatch(/^tollgate: invalid_payload: broken\.xml: malformed XML at line 1/);
+    expect(cli.err()).toMatch(
+      /^tollgate: invalid_payload: 1 problem\n {2}broken\.xml: malformed XML at line 1/,
+    );
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("lists JUnit file problems together with the flags' problems (docs/ci.md: all at once)", async () => {
+    writeFileSync(join(dir, "bad.xml"), "<testsuites><testsuite name='a'><testcase></testsuites>");
+    writeFileSync(join(dir, "empty.xml"), "");
+    writeFileSync(join(dir, "details.json"), "[1]");
+    const cli = io();
+    const args = ["--name", "x", "--junit", "bad.xml", "empty.xml", "missing.xml", "--summary", "a=b"];
+    expect(await runReport([...args, "--details-file", "details.json"], cli)).toBe(1);
+    expect(cli.err()).toBe(
+      [
+        "tollgate: invalid_payload: 6 problems",
+        "  --digest or --commit: one is required (a commit alone makes commit-scoped evidence)",
+        '  --summary: "a=b" must be key=non-negative integer',
+        "  --details-file: must hold a JSON object",
+        "  missing.xml: cannot read (ENOENT)",
+        "  bad.xml: malformed XML at line 1, column 43: Expected closing tag 'testcase' (opened in line 1, col 33) instead of closing tag 'testsuites'.",
+        "  empty.xml: the file is empty (did the test run write its report?)",
+        "",
+      ].join("\n"),
+    );
     expect(server.received).toHaveLength(0);
   });
 
@@ -230,6 +254,71 @@ describe("tollgate report: rejected (exit 1)", () => {
     expect(server.received).toHaveLength(0);
   });
 
+  it("--artifact NAME@VERSION alone is refused naming --artifact: a version cannot identify evidence's artifact", async () => {
+    const cli = io();
+    expect(
+      await runReport(["--artifact", "checkout-api@1.0.0", "--name", "e2e", "--status", "passed"], cli),
+    ).toBe(1);
+    expect(cli.err()).toBe(
+      [
+        "tollgate: invalid_payload: 1 problem",
+        '  --artifact: "checkout-api@1.0.0" gives a version, which does not identify an artifact for evidence; add --digest sha256:<64 hex> (or write checkout-api@sha256:<64 hex>), or send commit-scoped evidence with --commit alone',
+        "",
+      ].join("\n"),
+    );
+    expect(server.received).toHaveLength(0);
+  });
+
+  it.each([
+    [`checkout-api@sha256:${HEX.slice(0, 12)}`, "has a digest prefix; evidence needs the whole digest"],
+    ["checkout-api@sha256:xyz", "the digest must be sha256: followed by 64 hex characters"],
+    [
+      `sha256:${HEX}`,
+      "--artifact: the artifact name is required with a digest (--artifact NAME@sha256:<64 hex>)",
+    ],
+    ["checkout-api@", '"checkout-api@" ends with @'],
+  ])("--artifact %s is refused naming --artifact, not --digest", async (ref, problem) => {
+    const cli = io();
+    expect(await runReport(["--artifact", ref, "--name", "e2e", "--status", "passed"], cli)).toBe(1);
+    expect(cli.err()).toContain(problem);
+    expect(cli.err()).not.toContain("  --digest:");
+  });
+});
+
+describe("tollgate report: the reference forms of --artifact", () => {
+  async function dryRun(args: string[]): Promise<unknown> {
+    const cli = io({ TOLLGATE_SECRET: undefined });
+    expect(
+      await runReport([...args, "--name", "e2e", "--status", "passed", "--dry-run"], cli),
+      cli.err(),
+    ).toBe(0);
+    return (JSON.parse(cli.out()) as { artifact: unknown }).artifact;
+  }
+
+  it("takes NAME@sha256:<64 hex> as the name and the digest (upper-case hex lower-cased)", async () => {
+    expect(await dryRun(["--artifact", `checkout-api@SHA256:${HEX.toUpperCase()}`])).toEqual({
+      name: "checkout-api",
+      digest: `sha256:${HEX}`,
+    });
+  });
+
+  it("takes NAME@VERSION as the name and the version when the digest comes from --digest", async () => {
+    expect(await dryRun(["--artifact", "checkout-api@1.4.2", "--digest", `sha256:${HEX}`])).toEqual({
+      name: "checkout-api",
+      digest: `sha256:${HEX}`,
+      version: "1.4.2",
+    });
+  });
+
+  it("refuses a version in --artifact that contradicts --version", async () => {
+    const cli = io();
+    const args = ["--artifact", "checkout-api@1.4.2", "--version", "1.4.3", "--digest", `sha256:${HEX}`];
+    expect(await runReport([...args, "--name", "e2e", "--status", "passed"], cli)).toBe(1);
+    expect(cli.err()).toContain('--version: differs from the version in --artifact ("1.4.2")');
+  });
+});
+
+describe("tollgate report: rejected before sending (exit 1)", () => {
   it("refuses an empty JUnit file and a --url that is not http(s), before sending", async () => {
     writeFileSync(join(dir, "empty.xml"), "");
     const empty = io();

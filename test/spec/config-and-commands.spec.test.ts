@@ -322,9 +322,10 @@ describe("§7 audit commands on DATABASE_URL", () => {
     expect(csv.stdout.split("\n")[0]).toMatch(/seq.*hash/);
   });
 
-  it("refuses postgres:// with exit 1", async () => {
+  // 1 means "chain broken": a DATABASE_URL that names no ledger is a configuration problem (78).
+  it("refuses postgres:// with exit 78, not 1", async () => {
     const result = await runCli(["audit", "verify"], { DATABASE_URL: "postgres://db/x" }, { cwd: tempDir() });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.stderr).toContain("postgres");
   });
 });

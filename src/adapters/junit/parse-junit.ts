@@ -69,40 +69,52 @@ export function parseJunit(xml: string, source = "junit.xml"): JunitResult {
   return parseJunitReports([{ source, xml }]);
 }
 
-/** Several reports (shards, reruns) merged into one outcome. */
+/** Several reports (shards, reruns) merged into one outcome; throws naming every bad report. */
 export function parseJunitReports(inputs: readonly JunitInput[]): JunitResult {
-  const runs = new Map<string, TestRun>();
-  let suites = 0;
-  for (const input of inputs) {
-    const root = parseDocument(input);
-    suites += collect(root, [], runs);
-  }
-  return summarise([...runs.values()], suites);
+  const outcome = summariseJunitReports(inputs);
+  if ("result" in outcome) return outcome.result;
+  throw new CodedError("invalid_payload", outcome.problems.join("; "), {
+    hint: "pass a JUnit XML report (a <testsuites> or <testsuite> root)",
+    details: outcome.problems,
+  });
 }
 
-/** Returns a node whose `testsuite`/`testcase` children are the report's top level. */
-function parseDocument(input: JunitInput): XmlNode {
-  const fail = (message: string): never => {
-    throw new CodedError("invalid_payload", `${input.source}: ${message}`, {
-      hint: "pass a JUnit XML report (a <testsuites> or <testsuite> root)",
-    });
-  };
-  if (input.xml.trim() === "") fail("the file is empty (did the test run write its report?)");
-  if (/<!DOCTYPE/i.test(input.xml)) fail("DOCTYPE declarations are not allowed in JUnit reports");
-  const valid = XMLValidator.validate(input.xml);
+/**
+ * The merged outcome, or one problem per report that cannot be read, each starting with its
+ * source: a CI job with two broken shards learns about both in one run.
+ */
+export function summariseJunitReports(
+  inputs: readonly JunitInput[],
+): { result: JunitResult } | { problems: string[] } {
+  const runs = new Map<string, TestRun>();
+  const problems: string[] = [];
+  let suites = 0;
+  for (const input of inputs) {
+    const root = parseDocument(input.xml);
+    if (typeof root === "string") problems.push(`${input.source}: ${root}`);
+    else suites += collect(root, [], runs);
+  }
+  return problems.length > 0 ? { problems } : { result: summarise([...runs.values()], suites) };
+}
+
+/** A node whose `testsuite`/`testcase` children are the report's top level, or why there is none. */
+function parseDocument(xml: string): XmlNode | string {
+  if (xml.trim() === "") return "the file is empty (did the test run write its report?)";
+  if (/<!DOCTYPE/i.test(xml)) return "DOCTYPE declarations are not allowed in JUnit reports";
+  const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const where =
       valid.err.col === undefined
         ? `line ${valid.err.line}`
         : `line ${valid.err.line}, column ${valid.err.col}`;
-    fail(`malformed XML at ${where}: ${valid.err.msg}`);
+    return `malformed XML at ${where}: ${valid.err.msg}`;
   }
-  const doc = parser.parse(input.xml) as XmlNode;
+  const doc = parser.parse(xml) as XmlNode;
   if ("testsuites" in doc) return asNode(doc.testsuites);
   const bare = doc.testsuite;
   if (Array.isArray(bare) && bare.length === 1) return { testsuite: bare };
   const roots = Object.keys(doc).filter((key) => !key.startsWith("?"));
-  return fail(`not a JUnit report: root element <${roots[0] ?? "none"}>`);
+  return `not a JUnit report: root element <${roots[0] ?? "none"}>`;
 }
 
 /** Walks suites at any depth (PHPUnit nests them); returns how many `<testsuite>`s it saw. */
