@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { formatContractError, loadContractSet } from "../adapters/contracts/index.js";
-import type { Contract } from "../domain/contract.js";
+import type { Contract, ContractSet } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";
 import type { CliIo } from "./io.js";
 
@@ -63,8 +63,29 @@ function check(dir: string, io: CliIo): number {
     const contract = result.set.contracts.get(env)!;
     io.stdout(`ok  ${env.padEnd(width)}  ${summarise(contract)}\n`);
   }
-  io.stdout(`\n${result.set.order.length} contract(s) valid: ${result.set.order.join(" → ")}\n`);
+  io.stdout(`\n${result.set.order.length} contract(s) valid: ${promotionLines(result.set).join("; ")}\n`);
   return 0;
+}
+
+/**
+ * The promotion lines the `after` keys draw, each from a first stage to a last: "dev → staging →
+ * prod". Independent stages are separate lines, not one chain the contracts never define.
+ */
+export function promotionLines(set: Pick<ContractSet, "order" | "contracts">): string[] {
+  const next = new Map<string, string[]>();
+  for (const env of set.order) {
+    const after = set.contracts.get(env)?.after;
+    if (after !== undefined) next.set(after, [...(next.get(after) ?? []), env]);
+  }
+  const lines: string[] = [];
+  const walk = (path: string[]): void => {
+    const last = path.at(-1) as string;
+    const following = next.get(last) ?? [];
+    if (following.length === 0) lines.push(path.join(" → "));
+    for (const env of following) walk([...path, env]);
+  };
+  for (const env of set.order) if (set.contracts.get(env)?.after === undefined) walk([env]);
+  return lines;
 }
 
 /** One line per environment: enough to see at a glance that the file says what was meant. */

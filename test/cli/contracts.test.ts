@@ -60,6 +60,26 @@ describe("tollgate contracts check", () => {
     expect(cli.stdout()).toMatch(/^ok {2}dev {2}first stage · no channel: no Slack cards · sha256:/);
   });
 
+  it("draws each promotion line apart: independent stages and branches are not one chain", async () => {
+    temp = createTempContracts({
+      "dev.yml": "channel: C0DEV\n",
+      "qa.yml": "channel: C0QA\nafter: dev\n",
+      "staging.yml": "channel: C0STG\nafter: dev\n",
+      "prod.yml": "channel: C0PRD\nafter: staging\n",
+      "sandbox.yml": "channel: C0SBX\n",
+    });
+    const cli = captureIo(temp.root);
+    expect(await runContracts(["check", temp.dir], cli.io)).toBe(0);
+    const summary = cli.stdout().trimEnd().split("\n").at(-1) ?? "";
+    expect(summary).toMatch(/^5 contract\(s\) valid: /);
+    expect(
+      summary
+        .slice(summary.indexOf(": ") + 2)
+        .split("; ")
+        .sort(),
+    ).toEqual(["dev → qa", "dev → staging → prod", "sandbox"]);
+  });
+
   it("takes DIR from CONTRACTS_DIR when no argument is given", async () => {
     temp = createTempContracts({ "dev.yml": "channel: general\n" });
     const cli = captureIo(temp.root, { CONTRACTS_DIR: "contracts" });
