@@ -7,7 +7,7 @@
  *
  * Wiring (main.ts): `const sandbox = await prepareSandbox(config, { env })`, then build the app
  * from `sandbox.config`, pass `sandbox.env` to promotionAppModule({ env }), `sandbox.slackOptions`
- * to slackAppModule, and add `sandbox.module` to the modules. The module closes the emulator at stop.
+ * to slackAppModule, and add `sandbox.emulatorModule` first and `sandbox.module` to the modules.
  */
 import type { AppModule } from "../app.js";
 import type { Config } from "../config.js";
@@ -16,6 +16,7 @@ import { sandboxEmulatorModule, sandboxModule } from "./sandbox-module.js";
 import { SANDBOX_GROUPS, SANDBOX_PEOPLE } from "./sandbox-people.js";
 import { loadSandboxSecrets, type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
 import { type SlackEmulator, startSlackEmulator } from "./slack-emulator/index.js";
+import { slackStateFile } from "./slack-state-file.js";
 
 /** The env var the example prod contract's `deploy.webhook.secret_env` names. */
 export const SANDBOX_DEPLOY_SECRET_ENV = "TOLLGATE_SANDBOX_DEPLOY_SECRET";
@@ -45,12 +46,15 @@ export interface Sandbox {
   emulator: SlackEmulator;
   /** Page, live events, acting as users, sample traffic, deployer, banner. */
   module: AppModule;
-  /** Closes the emulator at stop; goes first in the module list, so it stops last. */
+  /**
+   * Restores the emulator's messages from `<data dir>/sandbox-slack.json`, saves them, and closes
+   * the emulator at stop; goes first in the module list, so it stops last.
+   */
   emulatorModule: AppModule;
 }
 
 export async function prepareSandbox(config: Config, options: SandboxOptions = {}): Promise<Sandbox> {
-  const saved = loadSandboxSecrets(sandboxFile(config.databasePath)).secrets;
+  const { secrets: saved, created } = loadSandboxSecrets(sandboxFile(config.databasePath));
   // NOTE: SPEC §3 accepts exactly TOLLGATE_WEBHOOK_SECRETS. When the operator sets them, the page
   // signs its samples with the first, and the generated secret is neither accepted nor printed.
   const operatorSecret = config.webhookSecrets[0];
@@ -86,7 +90,11 @@ export async function prepareSandbox(config: Config, options: SandboxOptions = {
     slackOptions: { coalesce: { quietMs: 150, maxWaitMs: 800 } },
     secrets,
     emulator,
-    emulatorModule: sandboxEmulatorModule(emulator),
+    emulatorModule: sandboxEmulatorModule(emulator, {
+      stateFile: slackStateFile(config.databasePath),
+      // sandbox.json existed: this data folder ran a sandbox before, so its cards are in SQLite.
+      previousRun: !created,
+    }),
     module: sandboxModule({
       emulator,
       secrets,

@@ -15,6 +15,7 @@ import { isSandboxSurface, sandboxHostPolicy } from "./sandbox-hosts.js";
 import { channelsFor } from "./sandbox-people.js";
 import { type SandboxSecrets, sandboxFile } from "./sandbox-secrets.js";
 import type { SlackEmulator } from "./slack-emulator/index.js";
+import { createSlackStateSaver, loadSlackState } from "./slack-state-file.js";
 import { registerStateRoutes } from "./state-routes.js";
 
 export interface SandboxModuleOptions {
@@ -67,15 +68,27 @@ export function sandboxModule(options: SandboxModuleOptions): AppModule {
 }
 
 /**
- * Closes the emulator at stop. NOTE: a module of its own, registered before every other one, so
- * its stop hook runs last (hooks run in reverse): closed earlier, the Slack outbox's final drain
- * met a closed port and logged a retry warning for every pending card update.
+ * Restores the emulator's messages before the bot starts, saves them as they change, and at stop
+ * saves them once more and closes the emulator (slack-state-file.ts). NOTE: a module of its own,
+ * registered before every other one, so its stop hook runs last (hooks run in reverse): closed
+ * earlier, the Slack outbox's final drain met a closed port and logged a retry warning for every
+ * pending card update, and the saved state missed those updates.
  */
-export function sandboxEmulatorModule(emulator: SlackEmulator): AppModule {
+export function sandboxEmulatorModule(
+  emulator: SlackEmulator,
+  options: { stateFile: string; previousRun: boolean },
+): AppModule {
   return {
     name: "sandbox-emulator",
     register(app) {
-      app.onStop(() => emulator.close());
+      const { logger } = app;
+      loadSlackState(options.stateFile, emulator, { logger, previousRun: options.previousRun });
+      const saver = createSlackStateSaver(options.stateFile, emulator, { logger });
+      saver.start();
+      app.onStop(async () => {
+        await saver.stop();
+        await emulator.close();
+      });
     },
   };
 }

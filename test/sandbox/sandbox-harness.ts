@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { composeTollgate } from "../../src/modules/index.js";
@@ -21,6 +22,10 @@ export interface SandboxApp {
   dataDir: string;
   /** The contracts this instance loaded (the example ones, adjusted as described above). */
   contractsDir: string;
+  /** The app's log lines at warn and above, parsed (only with `captureLogs`). */
+  logs: Record<string, unknown>[];
+  /** Stops the app and keeps the data folder, for a restart on it (`dataDir` option). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,19 +40,33 @@ export function testContracts(sourceDir: string, targetDir: string): void {
 }
 
 export async function startSandboxApp(
-  options: { contractsDir?: string; env?: Record<string, string> } = {},
+  options: {
+    contractsDir?: string;
+    env?: Record<string, string>;
+    /** The data folder of a stopped SandboxApp, to start again on it (a restart). */
+    dataDir?: string;
+    /** Keep the app's warn/error lines in `logs` instead of silencing them. */
+    captureLogs?: boolean;
+  } = {},
 ): Promise<SandboxApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), "tollgate-sandbox-"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "tollgate-sandbox-"));
   const contractsDir = join(dataDir, "contracts");
-  mkdirSync(contractsDir);
+  mkdirSync(contractsDir, { recursive: true });
   testContracts(options.contractsDir ?? "contracts", contractsDir);
   const config = loadConfig({
     DATABASE_URL: join(dataDir, "tollgate.db"),
     CONTRACTS_DIR: contractsDir,
     HOST: "127.0.0.1",
     PORT: "0",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: options.captureLogs ? "warn" : "silent",
     ...options.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line));
+      done();
+    },
   });
   let banner = "";
   // Composed exactly as main.ts composes it, with shorter timings.
@@ -61,7 +80,11 @@ export async function startSandboxApp(
   );
   const sandbox = composition.sandbox;
   if (sandbox === undefined) throw new Error("expected sandbox mode without SLACK_BOT_TOKEN");
-  const app = await createApp(composition.config, { modules: composition.modules, drainMs: 1000 });
+  const app = await createApp(composition.config, {
+    modules: composition.modules,
+    drainMs: 1000,
+    logDestination,
+  });
   const address = await app.listen();
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
@@ -73,6 +96,10 @@ export async function startSandboxApp(
     },
     dataDir,
     contractsDir,
+    logs,
+    async stop() {
+      await app.stop();
+    },
     async close() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });

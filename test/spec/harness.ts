@@ -235,10 +235,11 @@ export async function startServer(env: Record<string, string>, options: StartOpt
         }
       });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "listening" log line in time\n${stdout}\n${stderr}`)),
-      options.timeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      // A server that never listens must not outlive the test (it may ignore SIGTERM, too).
+      child.kill("SIGKILL");
+      reject(new Error(`no "listening" log line in time\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 20_000);
     child.stdout?.on("data", (c: Buffer) => {
       stdout += c.toString();
       const line = logs().find((l) => l.msg === "listening");

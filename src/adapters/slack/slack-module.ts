@@ -97,6 +97,8 @@ export function createSlackModule(deps: SlackModuleDeps) {
     client: outboxClientOf(client),
     logger,
     ...definedOnly(deps.outbox ?? {}),
+    // NOTE: called only once both exist (a reply whose card message is gone).
+    repostCard: (digest, environment) => void cards.flush(digest, environment),
   });
   const facts = createCardFacts(deps);
   const cards = createCardService({

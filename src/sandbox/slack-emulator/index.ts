@@ -31,3 +31,5 @@ export { SocketModeError } from "./socket-mode-envelopes.js";
 export type { SocketModeOptions } from "./socket-mode-hub.js";
 export { APPS_CONNECTIONS_OPEN, DEFAULT_APP_TOKEN } from "./socket-mode-hub.js";
 export type * from "./types.js";
+export type { WorkspaceSnapshot } from "./workspace-snapshot.js";
+export { parseWorkspaceSnapshot } from "./workspace-snapshot.js";

@@ -18,6 +18,7 @@ import type {
   TeamIdentity,
   UserInput,
 } from "./types.js";
+import type { WorkspaceSnapshot } from "./workspace-snapshot.js";
 import type { WorkspaceState } from "./workspace-state.js";
 
 export class SlackWorkspace extends EventEmitter<SlackEmulatorEvents> {
@@ -80,6 +81,26 @@ export class SlackWorkspace extends EventEmitter<SlackEmulatorEvents> {
   ): StoredMessage | undefined {
     const found = this.state.messages(channel).find(matches);
     return found === undefined ? undefined : structuredClone(found);
+  }
+
+  /**
+   * Someone deletes a message in the client. NOTE: the message is gone (chat.update and
+   * conversations.history no longer find it); its replies stay, as chat.delete leaves them.
+   */
+  deleteMessage(channel: string, ts: string): boolean {
+    if (!this.state.deleteMessage(channel, ts)) return false;
+    this.emit("change", { kind: "message_deleted", channel, ts });
+    return true;
+  }
+
+  /** Messages (with threads) and ephemeral replies, to restore after a restart. */
+  snapshot(): WorkspaceSnapshot {
+    return this.state.snapshot();
+  }
+
+  /** Puts a snapshot's messages back (before the bot starts: it announces no changes). */
+  restore(snapshot: WorkspaceSnapshot): void {
+    this.state.restore(snapshot);
   }
 
   /** The parent and its replies, oldest first. */

@@ -1,4 +1,7 @@
-/** The emulated workspace: directory (channels, users, groups), messages with threads, views. In memory. */
+/**
+ * The emulated workspace: directory (channels, users, groups), messages with threads, views. In
+ * memory; `snapshot()`/`restore()` carry the messages across a restart (workspace-snapshot.ts).
+ */
 import { randomBytes } from "node:crypto";
 import type {
   ChannelInput,
@@ -12,6 +15,7 @@ import type {
   ViewRecord,
   ViewType,
 } from "./types.js";
+import { latestMicros, type WorkspaceSnapshot } from "./workspace-snapshot.js";
 
 const ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -123,6 +127,26 @@ export class WorkspaceState {
     return list.filter((m) => m.ts === ts || m.thread_ts === ts);
   }
 
+  /** A deep copy of what outlives a restart: messages in the order they were posted, ephemerals. */
+  snapshot(): WorkspaceSnapshot {
+    const messages = [...this.messagesByChannel.values()].flat().sort((a, b) => compareTs(a.ts, b.ts));
+    return structuredClone({ version: 1, messages, ephemerals: this.ephemerals });
+  }
+
+  /** Replaces the messages and ephemerals with a snapshot's; new ts values come after its last one. */
+  restore(snapshot: WorkspaceSnapshot): void {
+    const copy = structuredClone(snapshot);
+    this.messagesByChannel.clear();
+    for (const message of copy.messages) {
+      const list = this.messagesByChannel.get(message.channel) ?? [];
+      list.push(message);
+      this.messagesByChannel.set(message.channel, list);
+    }
+    this.ephemerals.length = 0;
+    for (const ephemeral of copy.ephemerals) this.ephemerals.push(ephemeral);
+    this.lastMicros = Math.max(this.lastMicros, latestMicros(copy));
+  }
+
   newHash(): string {
     return `${Math.floor(this.now() / 1000)}.${randomSlackId("", 8)}`;
   }
@@ -157,6 +181,12 @@ export class WorkspaceState {
     }
     return view;
   }
+}
+
+function compareTs(a: string, b: string): number {
+  const [as = "", am = ""] = a.split(".");
+  const [bs = "", bm = ""] = b.split(".");
+  return Number(as) - Number(bs) || Number(am) - Number(bm);
 }
 
 function stringOr(value: Json | undefined): string {

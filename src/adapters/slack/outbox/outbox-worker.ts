@@ -2,11 +2,13 @@
  * Sends the outbox to Slack. A card's message calls go strictly in order (the post stores its ts
  * before any update), and so do its thread replies, which never overtake the message calls queued
  * before them (outbox-lines.ts); lines and cards go in parallel up to `concurrency`. A 429 pauses
- * every call until Retry-After; 5xx and network errors back off exponentially with jitter;
- * permanent errors stop, are logged with a hint, and show in `health()` until a later call succeeds.
+ * every call until Retry-After; 5xx and network errors back off exponentially with jitter; a card
+ * whose message is gone from Slack is posted again (lost-card.ts); other permanent errors stop, are
+ * logged with a hint, and show in `health()` until a later call proves them over (outbox-problems.ts).
  */
 import type { Logger } from "../../log.js";
 import { adoptPostedCards, cardMetadata, type HistoryClient } from "./adopt-posted-cards.js";
+import { lostCardMessage } from "./lost-card.js";
 import { cardUpdatesFirst, isCardPost, lineOf } from "./outbox-lines.js";
 import { createOutboxProblems } from "./outbox-problems.js";
 import { classifySlackError, type Failure } from "./slack-errors.js";
@@ -33,6 +35,11 @@ export interface OutboxWorkerOptions {
   /** Transient failures after which a row is given up (a day of retries at the default cap). */
   maxAttempts?: number;
   random?: () => number;
+  /**
+   * A reply found its card's message gone: render the card now, so it is posted again and the
+   * reply follows it into the new thread (slack-module wires the card service's flush).
+   */
+  repostCard?: (digest: string, environment: string) => void;
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
@@ -117,12 +124,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       card = row.cardKey ? cardOf(row.cardKey) : undefined;
     }
     const channel = card?.channel ?? row.payload.channel;
-    let result: () => unknown;
+    let result: (() => unknown) | undefined = undeliverable(row, card);
+    let repost: (() => void) | undefined;
     try {
-      result = await deliver(row, card);
-      if (channel) problems.clear(channel);
+      // NOTE: only a call Slack accepted proves a problem over, not a row given up without one.
+      if (result === undefined) {
+        result = await deliver(row, card);
+        if (channel) problems.clear(channel, row.cardKey);
+      }
     } catch (error) {
-      result = handleFailure(row, classifySlackError(error, channel), channel);
+      const failure = classifySlackError(error, channel);
+      const lost = lostCardMessage({ row, card, failure, store, logger, now, retryAt: retryAt(row) });
+      result = lost?.record ?? handleFailure(row, failure, channel);
+      if (lost?.repost && card) repost = () => options.repostCard?.(card.digest, card.environment);
     }
     // The line stays busy until the outcome is recorded; a posted card's until its ts is durable, so
     // a power cut cannot make its updates post it again.
@@ -130,6 +144,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     // Committed now (at NORMAL, no fsync on the loop): the card's next call is not an event-loop turn away.
     store.commitNow();
     await recorded;
+    repost?.();
+  }
+
+  /** When a row that failed for a passing reason is tried again: exponential backoff with jitter. */
+  function retryAt(row: OutboxRow): number {
+    const delay = Math.min(cap, base * 2 ** Math.min(row.attempts, 20));
+    return now() + Math.round(delay / 2 + (random() * delay) / 2);
   }
 
   function cardOf(key: string) {
@@ -137,17 +158,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     return store.getCard(key.slice(0, at), key.slice(at + 1));
   }
 
+  /** The bookkeeping for a card row that has nothing to call Slack with; undefined when it has. */
+  function undeliverable(row: OutboxRow, card: ReturnType<typeof cardOf>): (() => unknown) | undefined {
+    if (row.kind === "post_message") return undefined;
+    if (!card) return () => store.markDead(row.id, "card row missing", now());
+    return row.kind === "thread_reply" && !card.ts ? replyWithoutCard(row) : undefined;
+  }
+
   /** Makes the call; returns the bookkeeping write that records its outcome. */
   async function deliver(row: OutboxRow, card: ReturnType<typeof cardOf>): Promise<() => unknown> {
     const { text, blocks } = row.payload;
     const done = () => store.markDone(row, now());
-    if (row.kind === "post_message") {
+    // (A card row always has its card here: undeliverable() took the others.)
+    if (row.kind === "post_message" || !card) {
       await client.chat.postMessage({ channel: row.payload.channel, text, blocks, unfurl_links: false });
       return done;
     }
-    if (!card) return () => store.markDead(row.id, "card row missing", now());
     if (row.kind === "thread_reply") {
-      if (!card.ts) return () => store.markDead(row.id, "the card was never posted", now());
       await client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text, unfurl_links: false });
       return done;
     }
@@ -181,21 +208,40 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return () => store.reschedule(row.id, until, "ratelimited");
     }
     if (failure.type === "transient" && row.attempts + 1 < maxAttempts) {
-      const delay = Math.min(cap, base * 2 ** Math.min(row.attempts, 20));
-      const jittered = Math.round(delay / 2 + (random() * delay) / 2);
+      const at = retryAt(row);
       logger.warn(
-        { error: failure.error, outboxId: row.id, retryInMs: jittered },
+        { error: failure.error, outboxId: row.id, retryInMs: at - t },
         "slack call failed; retrying",
       );
-      return () => store.reschedule(row.id, t + jittered, failure.error);
+      return () => store.reschedule(row.id, at, failure.error);
     }
     const hint = failure.type === "permanent" ? failure.hint : "gave up after repeated transient failures";
-    problems.record(failure.error, hint, failure.type === "permanent" ? failure.scope : "workspace", channel);
+    const scope = failure.type === "permanent" ? failure.scope : "workspace";
+    problems.record(
+      failure.error,
+      hint,
+      scope,
+      channel,
+      row.kind === "post_message" ? undefined : row.cardKey,
+    );
     logger.error(
       { error: failure.error, channel, hint, outboxId: row.id, kind: row.kind },
       `slack call failed: ${hint}`,
     );
     return () => store.markDead(row.id, failure.error, t);
+  }
+
+  /**
+   * A reply of a card with no message: it waits while the card's post is queued (the card was posted
+   * again after its message was lost, and that post was queued after the reply); otherwise the
+   * card's post died (not_in_channel…) and a reply has nowhere to go.
+   */
+  function replyWithoutCard(row: OutboxRow): () => unknown {
+    if (row.cardKey !== undefined && store.hasPendingPost(row.cardKey) && row.attempts + 1 < maxAttempts) {
+      const at = retryAt(row);
+      return () => store.reschedule(row.id, at, "waiting for the card's post");
+    }
+    return () => store.markDead(row.id, "the card was never posted", now());
   }
 
   function notifyIdle(): void {

@@ -1,7 +1,7 @@
 /**
  * How the outbox treats each failure of a Slack Web API call: wait for Retry-After, retry with
- * backoff, or stop and tell someone what to fix. Classified by the error's `code` (duck-typed,
- * so it works whichever copy of @slack/web-api threw it).
+ * backoff, post a lost card again, or stop and tell someone what to fix. Classified by the error's
+ * `code` (duck-typed, so it works whichever copy of @slack/web-api threw it).
  */
 export type Failure =
   | { type: "rate_limited"; retryAfterMs: number }
@@ -29,6 +29,16 @@ const TRANSIENT_ERRORS = new Set([
   "ratelimited",
 ]);
 
+/**
+ * chat.update's "No message exists with the requested timestamp" (docs.slack.dev/reference/methods/
+ * chat.update): someone deleted the card, or a Slack (the sandbox's emulator after a crash) lost it.
+ * Posting it again is no duplicate. NOTE: cant_update_message and edit_window_closed are not here:
+ * that message still shows in the channel, and a second card beside it would be.
+ */
+export const CARD_GONE_ERRORS: ReadonlySet<string> = new Set(["message_not_found"]);
+/** A reply whose card message is gone: Slack answers thread_not_found (or message_not_found). */
+export const THREAD_GONE_ERRORS: ReadonlySet<string> = new Set(["thread_not_found", "message_not_found"]);
+
 export function hintFor(error: string, channel: string | undefined): string {
   const where = channel ? `<#${channel}> (${channel})` : "the channel";
   switch (error) {
@@ -38,6 +48,10 @@ export function hintFor(error: string, channel: string | undefined): string {
       return `channel ${channel ?? "?"} does not exist or is private without the bot: check \`channel:\` in the contract and /invite @Tollgate there`;
     case "is_archived":
       return `${where} is archived: unarchive it or change \`channel:\` in the contract`;
+    case "cant_update_message":
+      return "Slack refuses this bot edits to the card's message (posted by another bot user, e.g. before a reinstall?): delete that message and the card is posted again with its next change";
+    case "edit_window_closed":
+      return "the workspace's message editing setting forbids editing the card's message: allow editing, or delete the message and the card is posted again with its next change";
     case "missing_scope":
       return "a scope is missing: reinstall the app from manifest.yml";
     case "invalid_auth":

@@ -214,6 +214,30 @@ export function createSlackStore(
       q.setTs.run(ts, now, digest, environment);
       q.toUpdate.run(now, row.id);
     }),
+    /**
+     * The card's message is gone from Slack (chat.update: message_not_found): forget its ts and make
+     * `row`, which holds the card's newest rendering, its post again. Replies queued after the row
+     * wait for it as for any post, then go to the new message's thread. False (nothing changed)
+     * when the card's ts is no longer `lostTs`.
+     */
+    repostLost: db.transaction((row: Pick<OutboxRow, "id" | "cardKey">, lostTs: string, now: number) => {
+      const [digest, environment] = splitKey(row.cardKey);
+      if (q.forgetTs.run(now, digest, environment, lostTs).changes === 0) return false;
+      q.toPost.run(now, row.id);
+      return true;
+    }),
+    /**
+     * A reply found the card's thread gone: forget its ts and its last render, so the card's next
+     * render (slack-module asks for one at once) queues a post instead of an update.
+     */
+    forgetLost(key: string, lostTs: string, now: number): boolean {
+      const [digest, environment] = splitKey(key);
+      return q.forgetPost.run(now, digest, environment, lostTs).changes === 1;
+    },
+    /** A post of the card is queued: a reply that finds no ts waits for it instead of giving up. */
+    hasPendingPost(key: string): boolean {
+      return q.pendingOfKind.get(key, "post_card") !== undefined;
+    },
     reschedule(id: number, dueAt: number, error: string): void {
       q.reschedule.run(dueAt, error, id);
     },
@@ -283,6 +307,14 @@ function prepare(db: Database.Database) {
       "UPDATE slack_outbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ? AND rev = ?",
     ),
     toUpdate: db.prepare("UPDATE slack_outbox SET kind = 'update_card', due_at = ? WHERE id = ?"),
+    toPost: db.prepare(
+      "UPDATE slack_outbox SET kind = 'post_card', due_at = ? WHERE id = ? AND state = 'pending'",
+    ),
+    forgetTs: db.prepare(
+      "UPDATE slack_cards SET ts = NULL, updated_at = ? WHERE digest = ? AND environment = ? AND ts = ?",
+    ),
+    forgetPost: db.prepare(`UPDATE slack_cards SET ts = NULL, last_render_hash = NULL, updated_at = ?
+      WHERE digest = ? AND environment = ? AND ts = ?`),
     reschedule: db.prepare(
       "UPDATE slack_outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
     ),
