@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { loadConfig } from "../src/config.js";
 import { parseDatabaseUrl } from "../src/database-url.js";
-import { isCodedError } from "../src/errors.js";
+import { problemsOf } from "./helpers/config-problems.js";
 import { REPO_ROOT } from "./helpers/test-app.js";
 
 const dirs: string[] = [];
@@ -23,16 +23,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-dburl-"));
   dirs.push(dir);
   return dir;
-}
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    if (!isCodedError(error, "config_invalid")) throw error;
-    return error.details as string[];
-  }
 }
 
 /** The built executable in `cwd`, so relative paths land in a folder of the test's own. */

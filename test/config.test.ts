@@ -7,6 +7,7 @@ import { runCli } from "../src/cli/main.js";
 import { loadConfig } from "../src/config.js";
 import { isCodedError } from "../src/errors.js";
 import { postSigned } from "./helpers/api-client.js";
+import { problemsOf } from "./helpers/config-problems.js";
 import { REPO_ROOT, startTestApp } from "./helpers/test-app.js";
 
 const BAD_ENV = {
@@ -15,17 +16,6 @@ const BAD_ENV = {
   LOG_LEVEL: "loud",
   SLACK_API_URL: "not a url",
 };
-
-/** The problems `loadConfig` lists for `env`, or none when it accepts it. */
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    if (!isCodedError(error, "config_invalid")) throw error;
-    return error.details as string[];
-  }
-}
 
 describe("configuration", () => {
   it("lists every problem in one error", () => {
