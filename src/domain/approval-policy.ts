@@ -172,6 +172,22 @@ export function countingApprovers(
   return [...counted];
 }
 
+/**
+ * Who approved a promotion, as the card and the read API show it. While it is requested: the
+ * approvals that count under the contract now. Once decided: those under the revision it was
+ * approved with, so a later edit of the contract does not erase who let it through.
+ */
+export function approversOf(
+  promotion: { state: string; digest: string; requestedBy: string; contractRevision: string },
+  contract: Pick<Contract, "revision" | "approvals"> | undefined,
+  records: readonly ApprovalRecord[],
+): string[] {
+  if (promotion.state === "requested")
+    return contract === undefined ? [] : countingApprovers(contract, promotion, records, () => true);
+  const asApproved = { revision: promotion.contractRevision, approvals: contract?.approvals };
+  return countingApprovers(asApproved, promotion, records, () => true);
+}
+
 export function requiredApprovals(contract: Contract): number {
   return contract.approvals?.required ?? 0;
 }

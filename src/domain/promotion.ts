@@ -94,12 +94,20 @@ export function isTerminal(state: PromotionState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
-/** Past its `expire_after` while still waiting for approvals; at that very moment it is still open. */
-export function isExpired(promotion: Pick<Promotion, "state" | "expiresAt">, now: Date): boolean {
+/**
+ * Past `expire_after` while still waiting for approvals; at that very moment it is still open.
+ * NOTE: the contract's `expire_after` now, not the one the request was made under: a click is
+ * judged by the contract at the click (SPEC §5), and the card's approvals check says the same.
+ */
+export function isExpired(
+  promotion: Pick<Promotion, "state" | "requestedAt">,
+  expireAfterMs: number | undefined,
+  now: Date,
+): boolean {
   return (
     promotion.state === "requested" &&
-    promotion.expiresAt !== undefined &&
-    now.getTime() > promotion.expiresAt.getTime()
+    expireAfterMs !== undefined &&
+    now.getTime() - promotion.requestedAt.getTime() > expireAfterMs
   );
 }
 

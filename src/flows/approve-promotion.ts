@@ -76,7 +76,7 @@ export async function approvePromotion(
   const allowed = mayApprove(contract, actor, promotion.requestedBy);
   if (!allowed.allowed) throw new CodedError(allowed.code, allowed.reason);
   const now = deps.clock.now();
-  if (isExpired(promotion, now)) {
+  if (isExpired(promotion, contract.approvals?.expireAfterMs, now)) {
     expireOne(deps, promotion, now);
     throw new CodedError(
       "promotion_expired",

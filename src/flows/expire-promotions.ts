@@ -4,7 +4,7 @@
  */
 
 import { TOLLGATE_ACTOR } from "../domain/mention.js";
-import type { Promotion } from "../domain/promotion.js";
+import { isExpired, type Promotion } from "../domain/promotion.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
 
 export function expireOne(
@@ -17,10 +17,22 @@ export function expireOne(
   return moved !== undefined;
 }
 
+/** Open requests past their contract's `expire_after` as it reads now (isExpired explains). */
+function expiredRequests(deps: Pick<PromotionDeps, "contracts" | "promotions">, now: Date): Promotion[] {
+  const expired: Promotion[] = [];
+  for (const contract of deps.contracts.current().contracts.values()) {
+    const after = contract.approvals?.expireAfterMs;
+    if (after === undefined) continue;
+    for (const promotion of deps.promotions.inEnvironment(contract.environment, ["requested"], 1_000))
+      if (isExpired(promotion, after, now)) expired.push(promotion);
+  }
+  return expired;
+}
+
 export function sweepExpired(deps: PromotionDeps): { promotions: number; locks: number } {
   const now = deps.clock.now();
   let promotions = 0;
-  for (const promotion of deps.promotions.expiredBy(now)) if (expireOne(deps, promotion, now)) promotions++;
+  for (const promotion of expiredRequests(deps, now)) if (expireOne(deps, promotion, now)) promotions++;
   const locks = deps.tx.immediate(() => {
     const released = deps.locks.releaseExpired(now);
     for (const lock of released) {

@@ -21,8 +21,6 @@ export interface PromotionRepository {
   digestsWithPromotions?(digests: readonly string[]): Set<string>;
   /** Newest first; all environments when `environment` is omitted. */
   history(name: string, environment: string | undefined, limit: number): Promotion[];
-  /** Requested promotions whose expiry is at or before `now`. */
-  expiredBy(now: Date): Promotion[];
   decisions(promotionId: string): ApprovalRecord[];
   /** Inserts or replaces this user's decision on the promotion (one row per person). */
   recordDecision(promotionId: string, record: ApprovalRecord, reason?: string): void;

@@ -38,13 +38,13 @@ export function rollbackTarget(
   const current = running[0]?.digest;
   const promoted = deps.promotions.history(name, environment, 1_000).filter((p) => p.state === "deployed");
   const rollbackOf = promoted.find((p) => p.digest === current)?.id;
-  const rolledBack = rolledBackDeployments(running, promoted);
+  const rolledBack = rolledBackDigests(running, promoted);
   // Only what ran before the current digest started running, and never what a rollback left.
   const started = running.findIndex((d) => d.digest !== current);
   const digest =
     started < 0
       ? undefined
-      : running.slice(started).find((d) => d.digest !== current && !rolledBack.has(d.id))?.digest;
+      : running.slice(started).find((d) => d.digest !== current && !rolledBack.has(d.digest))?.digest;
   const artifact = digest === undefined ? undefined : deps.artifacts.getArtifact(digest);
   if (!artifact) {
     throw new CodedError(
@@ -56,11 +56,12 @@ export function rollbackTarget(
 }
 
 /**
- * Deployments a rollback moved away from: for each deployed rollback, the run of one digest just
+ * Digests a rollback moved away from: for each deployed rollback, the digest of the run just
  * before the deployment that completed it (its digest's first success after the approval).
- * `running` is newest first.
+ * `running` is newest first. NOTE: the digest, not that run: an artifact rolled back once and
+ * promoted again later is still not a target "that satisfied the contract" to return to.
  */
-function rolledBackDeployments(running: readonly Deployment[], promoted: readonly Promotion[]): Set<string> {
+function rolledBackDigests(running: readonly Deployment[], promoted: readonly Promotion[]): Set<string> {
   const left = new Set<string>();
   for (const rollback of promoted.filter((p) => p.kind === "rollback")) {
     const since = (rollback.approvedAt ?? rollback.requestedAt).getTime();
@@ -72,7 +73,7 @@ function rolledBackDeployments(running: readonly Deployment[], promoted: readonl
     let i = at + 1;
     while (running[i]?.digest === rollback.digest) i++;
     const from = running[i]?.digest;
-    for (; running[i] !== undefined && running[i]?.digest === from; i++) left.add(running[i]!.id);
+    if (from !== undefined) left.add(from);
   }
   return left;
 }

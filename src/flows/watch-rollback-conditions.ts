@@ -31,12 +31,16 @@ function matches(condition: RollbackCondition, evidence: Evidence): boolean {
   );
 }
 
-/** When the promotion went live: its successful deployment, else its last state change. */
+/**
+ * When this promotion went live: its successful deployment, else its approval. NOTE: never
+ * earlier than the approval. A digest promoted again after a rollback has an older succeeded
+ * deployment and older failed health reports; counted, they rolled it back (and locked) again
+ * seconds after the new request, for what happened to the previous run.
+ */
 function liveSince(deps: RollbackWatchDeps, promotion: Promotion): Date {
-  return (
-    deps.deployments.latestSuccessOf(promotion.digest, promotion.environment)?.deployedAt ??
-    promotion.stateChangedAt
-  );
+  const approved = (promotion.approvedAt ?? promotion.stateChangedAt).getTime();
+  const deployed = deps.deployments.latestSuccessOf(promotion.digest, promotion.environment)?.deployedAt;
+  return new Date(Math.max(approved, deployed?.getTime() ?? approved));
 }
 
 function firstMatch(deps: RollbackWatchDeps, contract: Contract, promotion: Promotion): Evidence | undefined {

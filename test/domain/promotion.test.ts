@@ -62,11 +62,13 @@ describe("promotion lifecycle", () => {
     expect([...seen].sort()).toEqual([...PROMOTION_STATES].sort());
   });
 
-  it("expires strictly after expires_at and only while requested", () => {
-    const expiresAt = new Date("2026-11-27T12:00:00Z");
-    expect(isExpired({ state: "requested", expiresAt }, expiresAt)).toBe(false);
-    expect(isExpired({ state: "requested", expiresAt }, new Date(expiresAt.getTime() + 1))).toBe(true);
-    expect(isExpired({ state: "approved", expiresAt }, new Date(expiresAt.getTime() + 1))).toBe(false);
-    expect(isExpired({ state: "requested", expiresAt: undefined }, new Date(8e15))).toBe(false);
+  it("expires strictly after expire_after (the contract's now) and only while requested", () => {
+    const requestedAt = new Date("2026-11-27T12:00:00Z");
+    const hour = 3_600_000;
+    const at = (ms: number) => new Date(requestedAt.getTime() + ms);
+    expect(isExpired({ state: "requested", requestedAt }, hour, at(hour))).toBe(false);
+    expect(isExpired({ state: "requested", requestedAt }, hour, at(hour + 1))).toBe(true);
+    expect(isExpired({ state: "approved", requestedAt }, hour, at(hour + 1))).toBe(false);
+    expect(isExpired({ state: "requested", requestedAt }, undefined, new Date(8e15))).toBe(false);
   });
 });

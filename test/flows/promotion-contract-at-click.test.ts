@@ -64,6 +64,38 @@ describe("the contract is checked again at every click", () => {
     expect([...h.deployer.acted.values()][0]!.body).toMatchObject({ contract_revision: revision });
   });
 
+  it("keeps who approved a promotion on its card after the contract is edited", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove);
+    expect(await h.click(USERS.bob, digest, ACTION_IDS.promotionApprove)).toContain("(2/2)");
+    await h.until(() => h.deployer.acted.size === 1);
+    await h.slack.worker.idle();
+    expect(h.card(digest)?.text).toContain("approvals 2 of 2: <@U0ALICE>, <@W0ENTBOB>");
+    const updates = h.emulator.callsTo("chat.update").length;
+    const file = join(h.contracts.dir, "prod.yml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n# reviewed again\n`);
+    expect(h.app.reloadContracts()).toMatchObject({ ok: true, changed: true });
+    // The card is rendered again for the new revision, and still names both approvers.
+    await h.until(() => h.emulator.callsTo("chat.update").length > updates);
+    await h.slack.worker.idle();
+    expect(h.card(digest)?.text).toContain("approvals 2 of 2: <@U0ALICE>, <@W0ENTBOB>");
+  });
+
+  it("expires a request by the contract's expire_after at the click, also one shortened since", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    const file = join(h.contracts.dir, "prod.yml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("expire_after: 8h", "expire_after: 30s"));
+    expect(h.app.reloadContracts()).toMatchObject({ ok: true, changed: true });
+    h.clock.advance(60_000);
+    expect(await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove)).toContain("promotion_expired");
+    expect(h.promotions.runtime().deps.promotions.forDigest(digest, "prod")[0]?.state).toBe("expired");
+    expect(h.deployer.calls).toHaveLength(0);
+  });
+
   it("refuses requests inside a freeze with its end; an approver overrides with a reason, loudly", async () => {
     h = await startPromotionHarness({
       prodExtra: `freeze:\n  - {from: ${day(-1)}, to: ${day(1)}, reason: Holiday freeze}\n`,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../src/adapters/slack/ids.js";
+import { checkRollbackConditions } from "../../src/flows/watch-rollback-conditions.js";
 import {
   CHANNELS,
   COMMIT,
@@ -136,6 +137,73 @@ describe("rollback", () => {
     await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
     await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
     await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+  });
+
+  it("judges a digest promoted again after a rollback by its new run, not by what its last run reported", async () => {
+    h = await startPromotionHarness();
+    const { deps } = h.promotions.runtime();
+    const triggers = () =>
+      (h.app.context.db.prepare("SELECT count(*) AS n FROM rollback_triggers").get() as { n: number }).n;
+    await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    const bad = await deployedToProd(h, 2);
+    h.clock.advance(MINUTE);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await h.until(() => triggers() === 1);
+    h.clock.advance(MINUTE);
+    await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    // The same digest again: approved and on its way, its new deployment not reported yet.
+    await h.readyArtifact(2, "svc");
+    await h.promote(USERS.requester, `svc@${bad} to prod`);
+    await h.click(USERS.alice, bad, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, bad, ACTION_IDS.promotionApprove);
+    await h.until(() => deps.promotions.forDigest(bad, "prod")[0]?.state === "deploying");
+    expect(checkRollbackConditions(deps, [bad])).toEqual([]);
+    expect(triggers()).toBe(1);
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc", digest: bad },
+      status: "succeeded",
+    });
+    await h.until(() => deps.promotions.forDigest(bad, "prod")[0]?.state === "deployed");
+    expect(checkRollbackConditions(deps, [bad])).toEqual([]);
+    expect(triggers()).toBe(1);
+    // What the new run reports counts.
+    h.clock.advance(MINUTE);
+    expect(await h.post("/api/v1/evidence", errorRate(bad, "failed"))).toBe(202);
+    await h.until(() => triggers() === 2);
+  });
+
+  it("never rolls back to a digest a rollback already left, even one promoted again since", async () => {
+    h = await startPromotionHarness();
+    const repo = h.promotions.runtime().deps.promotions;
+    const first = await deployedToProd(h, 1);
+    h.clock.advance(MINUTE);
+    const second = await deployedToProd(h, 2);
+    h.clock.advance(MINUTE);
+    // Roll back from the second to the first.
+    expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("Rollback requested");
+    await h.click(USERS.alice, first, ACTION_IDS.promotionApprove);
+    await h.click(USERS.bob, first, ACTION_IDS.promotionApprove);
+    await h.until(() => repo.forDigest(first, "prod")[0]?.state === "deploying");
+    await h.post("/api/v1/deployments", {
+      environment: "prod",
+      artifact: { name: "svc", digest: first },
+      status: "succeeded",
+    });
+    await h.until(() => repo.forDigest(first, "prod")[0]?.state === "deployed");
+    h.clock.advance(MINUTE);
+    // `lock: true` locked prod after the rollback; the second is promoted again, then a third.
+    expect(await h.promote(USERS.alice, "unlock prod")).toContain("unlocked");
+    await deployedToProd(h, 2);
+    h.clock.advance(MINUTE);
+    await deployedToProd(h, 3);
+    h.clock.advance(MINUTE);
+    const reply = await h.promote(USERS.requester, "rollback svc in prod");
+    expect(reply).toContain("Rollback requested");
+    expect(reply).toContain(`${first.slice(0, 11)}…`);
+    expect(reply).not.toContain(`${second.slice(0, 11)}…${second.slice(-3)}`);
   });
 
   it("`/promote rollback` proposes the previous deployed artifact, or says there is none", async () => {

@@ -4,7 +4,7 @@
  * like the rest of the read API; with no tokens configured the route is not registered.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { countingApprovers } from "../../domain/approval-policy.js";
+import { approversOf } from "../../domain/approval-policy.js";
 import { isPromotionState, PROMOTION_STATES, type Promotion } from "../../domain/promotion.js";
 import type { ArtifactReader, ContractSource } from "../../flows/ports.js";
 import type { PromotionRepository } from "../../flows/promotion-ports.js";
@@ -30,12 +30,7 @@ function approvedBy(
   promotion: Promotion,
 ): string[] {
   const contract = deps.contracts.current().contracts.get(promotion.environment);
-  const records = deps.promotions.decisions(promotion.id);
-  if (promotion.state === "requested") {
-    return contract === undefined ? [] : countingApprovers(contract, promotion, records, () => true);
-  }
-  const asApproved = { revision: promotion.contractRevision, approvals: contract?.approvals };
-  return countingApprovers(asApproved, promotion, records, () => true);
+  return approversOf(promotion, contract, deps.promotions.decisions(promotion.id));
 }
 
 export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDeps, "apiTokens">) {

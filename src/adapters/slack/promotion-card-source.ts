@@ -3,7 +3,7 @@
  * newest promotion for (digest, environment) with the approvals that count now, and whether a
  * rollback condition proposes a Roll back button.
  */
-import { countingApprovers, requiredApprovals } from "../../domain/approval-policy.js";
+import { approversOf, requiredApprovals } from "../../domain/approval-policy.js";
 import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
 import type {
@@ -28,8 +28,8 @@ export function createPromotionCardSource(deps: {
       if (!promotion || !contract) return undefined;
       const decisions = deps.promotions.decisions(promotion.id);
       // NOTE: approvers are re-resolved (groups) at each click; the card shows recorded approvals
-      // that are bound to this digest and revision.
-      const approvedBy = countingApprovers(contract, promotion, decisions, () => true);
+      // that are bound to this digest and revision (a decided one's: the revision it was approved with).
+      const approvedBy = approversOf(promotion, contract, decisions);
       const rejectedBy = decisions.find((d) => d.decision === "reject")?.userId;
       const open = promotion.state === "requested";
       // NOTE: an approved promotion on its way out is still judged as that promotion: without its

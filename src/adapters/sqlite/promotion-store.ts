@@ -106,9 +106,6 @@ export function createPromotionStore(db: Db): PromotionRepository {
   const withPromotions = db.prepare<[string], { digest: string }>(
     "SELECT DISTINCT digest FROM promotions WHERE digest IN (SELECT value FROM json_each(?))",
   );
-  const expired = db.prepare(
-    "SELECT * FROM promotions WHERE state = 'requested' AND expires_at IS NOT NULL AND expires_at < ?",
-  );
   const decisions = db.prepare(
     "SELECT user_id, decision, digest, contract_revision, at FROM approvals WHERE promotion_id = ? ORDER BY at, user_id",
   );
@@ -184,7 +181,6 @@ export function createPromotionStore(db: Db): PromotionRepository {
       new Set(withPromotions.all(JSON.stringify(digests)).map((row) => row.digest)),
     history: (name, environment, limit) =>
       (history.all(name, environment ?? null, environment ?? null, limit) as PromotionRow[]).map(toPromotion),
-    expiredBy: (now) => (expired.all(now.getTime()) as PromotionRow[]).map(toPromotion),
     decisions: (promotionId) =>
       (
         decisions.all(promotionId) as {
