@@ -24,7 +24,11 @@ import { migrate } from "./adapters/sqlite/migrate.js";
 import { type Db, openDatabase } from "./adapters/sqlite/open-database.js";
 import { createStores, type Stores } from "./adapters/sqlite/stores.js";
 import { type Config, secretValues } from "./config.js";
-import { createReadinessService, type FullReadinessService } from "./flows/evaluate-readiness.js";
+import {
+  createReadinessService,
+  type EvaluateOptions,
+  type FullReadinessService,
+} from "./flows/evaluate-readiness.js";
 import type { IntakeDeps } from "./flows/intake-ports.js";
 import { type ChangeBus, type Clock, createChangeBus, systemClock } from "./flows/ports.js";
 import { recordDeployment } from "./flows/record-deployment.js";
@@ -42,6 +46,11 @@ export interface AppContext {
   contracts: ContractRegistry;
   /** The one readiness evaluation every surface uses (cards, commands, read API, approvals). */
   readiness: FullReadinessService;
+  /**
+   * What the promotions module knows about an artifact's entry into an environment, so the read
+   * API answers "may it enter now?" with approvals (flows/entry-facts.ts). Unset without it.
+   */
+  entryFacts?: ((digest: string, environment: string) => EvaluateOptions) | undefined;
   /** route(), mount(), addReadinessProbe(), metrics.registry. */
   http: HttpServer;
   /** Secrets accepted on /api/v1/* writes. In sandbox mode without any configured, one random
@@ -180,7 +189,8 @@ function registerCore(ctx: AppContext): void {
   registerReadinessRoutes(http, {
     tokens: ctx.config.apiTokens,
     resolve: (ref, environment) => resolveArtifact(ref, environment, resolvePorts),
-    evaluate: (artifact, environment) => ctx.readiness.evaluateArtifact(artifact, environment),
+    evaluate: (artifact, environment) =>
+      ctx.readiness.evaluateArtifact(artifact, environment, ctx.entryFacts?.(artifact.digest, environment)),
   });
 }
 

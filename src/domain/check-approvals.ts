@@ -33,11 +33,23 @@ function whyDropped(
   return undefined;
 }
 
+/** Without an open promotion, for the "may it enter now?" question (ReadinessFacts.entry). */
+function entryCheck(policy: ApprovalPolicy, entry: ReadinessFacts["entry"]): Check | undefined {
+  if (entry === undefined || policy.required === 0) return undefined;
+  if (entry === "none") {
+    const reason = `needs ${policy.required} approval${policy.required === 1 ? "" : "s"}: no promotion requested yet`;
+    return { id: "approvals", status: "waiting", reason };
+  }
+  const by = entry.approvedBy.map(who).join(", ");
+  return { id: "approvals", status: "passed", reason: `approved${by ? ` by ${by}` : ""}` };
+}
+
 export function checkApprovals(contract: Contract, facts: ReadinessFacts, now: Date): Check | undefined {
   const policy = contract.approvals;
   const promotion = facts.promotion;
-  if (policy === undefined || promotion === undefined) return undefined;
+  if (policy === undefined) return undefined;
   const id = "approvals";
+  if (promotion === undefined) return entryCheck(policy, facts.entry);
   const digest = facts.artifact.digest;
   if (promotion.digest !== digest) {
     return { id, status: "failed", reason: `the open promotion is for ${shortDigest(promotion.digest)}` };

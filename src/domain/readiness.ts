@@ -64,8 +64,15 @@ export interface ReadinessFacts {
   /** Newest snapshot of this environment and of `drift.compare_to`, when known. */
   snapshots: { here?: Snapshot | undefined; there?: Snapshot | undefined };
   locks: Lock[];
-  /** Present when a promotion is open; only then is `approvals` checked. */
+  /** Present when a promotion is open (or on its way); then `approvals` counts its approvals. */
   promotion?: PromotionFact | undefined;
+  /**
+   * Set when the question is "may it enter now?" (the read API, `tollgate assert`) rather than
+   * "may it be requested?" (the card's Request button). Without an open promotion, `approvals`
+   * then says whether it was let in (`approvedBy`: the promotion that deployed what runs there)
+   * or that nobody has approved it yet (`none`).
+   */
+  entry?: { approvedBy: string[] } | "none" | undefined;
 }
 
 export interface Readiness {

@@ -42,7 +42,9 @@ export interface ReadinessDeps {
 }
 
 export interface EvaluateOptions {
-  promotion?: PromotionFact;
+  promotion?: PromotionFact | undefined;
+  /** The "may it enter now?" question (ReadinessFacts.entry). */
+  entry?: ReadinessFacts["entry"];
 }
 
 export interface FullReadinessService extends ReadinessService {
@@ -168,7 +170,7 @@ export function createReadinessService(deps: ReadinessDeps): FullReadinessServic
     const evidence = () => readEvidence(artifact);
     return evaluateContract(
       contract,
-      factsFor(contract, artifact, pass, evidence, options.promotion),
+      { ...factsFor(contract, artifact, pass, evidence, options.promotion), entry: options.entry },
       pass.now,
     );
   }

@@ -4,6 +4,7 @@
  * expiry), the pull API route, and — once the Slack module exists — the `/promote` handlers,
  * the card buttons and group resolution through Slack. No logic lives here.
  */
+
 import { createDeployHookSender } from "../adapters/deploy-hook/send-deploy-hook.js";
 import { registerPromotionRoutes } from "../adapters/http/promotion-routes.js";
 import type { Logger } from "../adapters/log.js";
@@ -25,6 +26,7 @@ import { newId } from "../adapters/sqlite/new-id.js";
 import { createPromotionStore, createTransactor } from "../adapters/sqlite/promotion-store.js";
 import type { AppContext, AppModule } from "../app.js";
 import { CodedError } from "../errors.js";
+import { entryFacts } from "../flows/entry-facts.js";
 import {
   createPromotionExecutor,
   type ExecutorOptions,
@@ -107,6 +109,8 @@ export function promotionAppModule(options: PromotionModuleOptions): PromotionAp
       runtime = build(ctx, options, lazyThread, lazyGroups);
       cards = createPromotionCardSource({ ...runtime.deps, contracts: ctx.contracts });
       registerPromotionRoutes(ctx.http, { ...runtime.deps, apiTokens: ctx.config.apiTokens });
+      const { deps } = runtime;
+      ctx.entryFacts = (digest, environment) => entryFacts(deps, digest, environment);
       const { executor, watchers } = runtime;
       ctx.onStart(() => {
         warnUnsignableHooks(ctx, options.env);
