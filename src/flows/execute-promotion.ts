@@ -199,7 +199,10 @@ async function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: numbe
  * hand-off that was waiting for its first attempt or retrying. Rollbacks are the remedy, not a
  * change: like their approval, their hand-off is not gated (an automatic rollback locks first).
  */
-function whyNotHandOff(deps: ExecutorDeps, promotionId: string): string | undefined {
+export function whyNotHandOff(
+  deps: Pick<ExecutorDeps, "promotions" | "contracts" | "readiness">,
+  promotionId: string,
+): string | undefined {
   const promotion = deps.promotions.get(promotionId);
   if (promotion === undefined || promotion.state !== "approved" || promotion.kind === "rollback")
     return undefined;

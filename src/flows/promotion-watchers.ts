@@ -6,6 +6,7 @@
 import { LIVE_STATES } from "../domain/promotion.js";
 import { completeDeployments } from "./complete-deployment.js";
 import { sweepExpired } from "./expire-promotions.js";
+import { failStaleApprovals } from "./stale-approvals.js";
 import { checkRollbackConditions, type RollbackWatchDeps } from "./watch-rollback-conditions.js";
 
 export interface PromotionWatchers {
@@ -20,6 +21,7 @@ export function startPromotionWatchers(
 ): PromotionWatchers {
   const digests = new Set<string>();
   const environments = new Set<string>();
+  let reloaded = false;
   let scheduled: NodeJS.Immediate | undefined;
 
   const flush = (): void => {
@@ -29,8 +31,10 @@ export function startPromotionWatchers(
     const known = deps.promotions.digestsWithPromotions?.([...digests]);
     const ds = known ? [...digests].filter((d) => known.has(d)) : [...digests];
     const envs = [...environments];
+    const contractsChanged = reloaded;
     digests.clear();
     environments.clear();
+    reloaded = false;
     try {
       const now = deps.clock.now();
       completeDeployments(deps, { digests: ds }, now);
@@ -39,6 +43,8 @@ export function startPromotionWatchers(
         deps.promotions.inEnvironment(env, ["deployed", ...LIVE_STATES], 5).map((p) => p.digest),
       );
       checkRollbackConditions(deps, [...new Set([...ds, ...deployedThere])]);
+      // Evidence for a digest nobody promoted changes no approval: only then is the check skipped.
+      if (ds.length > 0 || envs.length > 0 || contractsChanged) failStaleApprovals(deps);
     } catch (error) {
       deps.log.warn({ err: error }, "promotion watcher failed");
     }
@@ -47,6 +53,7 @@ export function startPromotionWatchers(
   const unsubscribe = deps.bus.subscribe((event) => {
     if (event.type === "artifact_changed") for (const d of event.digests) digests.add(d);
     else if (event.type === "environment_changed") environments.add(event.environment);
+    else if (event.type === "contracts_reloaded") reloaded = true;
     else return;
     scheduled ??= setImmediate(flush);
   });
@@ -54,6 +61,8 @@ export function startPromotionWatchers(
   const sweep = setInterval(() => {
     try {
       sweepExpired(deps);
+      // A freeze window begins with the clock, not with an event.
+      failStaleApprovals(deps);
     } catch (error) {
       deps.log.warn({ err: error }, "promotion sweep failed");
     }

@@ -234,6 +234,30 @@ describe("executing approved promotions", () => {
     await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "failed");
   });
 
+  it("without a webhook, an approved promotion the contract no longer allows drops off the approved list", async () => {
+    h = await startPromotionHarness();
+    const artifact = { name: "svc-8", digest: `sha256:${"8".repeat(64)}`, commit: COMMIT };
+    await h.post("/api/v1/evidence", { artifact, kind: "test", name: "unit", status: "passed" });
+    expect(await h.promote(USERS.mallory, `svc-8@${artifact.digest} to staging`)).toContain("approved");
+    const url = `${h.baseUrl}/api/v1/promotions?environment=staging&state=approved`;
+    const approvedNow = async () =>
+      (
+        (await (await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json()) as {
+          promotions: { id: string }[];
+        }
+      ).promotions;
+    const [listed] = await approvedNow();
+    expect(listed).toBeDefined();
+    // The unit tests fail after the approval, before CD has deployed it.
+    await h.post("/api/v1/evidence", { artifact, kind: "test", name: "unit", status: "failed" });
+    const repo = h.promotions.runtime().deps.promotions;
+    await h.until(() => repo.get(listed!.id)?.state === "failed");
+    expect(repo.get(listed!.id)?.detail).toMatch(
+      /^no longer may enter: the contract for staging no longer holds:.*`evidence:unit` failed/s,
+    );
+    expect(await approvedNow()).toEqual([]);
+  });
+
   it("without a webhook, CD pulls approved promotions with a bearer token and reports back", async () => {
     h = await startPromotionHarness();
     const artifact = { name: "svc-9", digest: `sha256:${"9".repeat(64)}`, commit: COMMIT };
