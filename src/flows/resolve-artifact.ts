@@ -103,8 +103,38 @@ export function noContractFor(name: string, known: readonly string[]): string {
 }
 
 export function unknownEnvironment(name: string, known: readonly string[]): string {
-  const scored = known.map((env) => ({ env, distance: editDistance(name, env) }));
-  const near = scored.sort((a, b) => a.distance - b.distance)[0];
-  const guess = near !== undefined && near.distance <= 2 ? `; did you mean "${near.env}"?` : "";
+  const likely = likelyEnvironment(name, known);
+  const guess = likely === undefined ? "" : `; did you mean "${likely}"?`;
   return `no contract for environment "${name}"${guess} (known: ${known.join(", ") || "none"})`;
+}
+
+/**
+ * Names teams give one stage. NOTE: GitHub's default environment is `production`, and a team whose
+ * contract is `prod.yml` sends it in every deployment_status (docs/github.md).
+ */
+const ALIASES: readonly (readonly string[])[] = [
+  ["production", "prod", "prd"],
+  ["staging", "stage", "stg"],
+  ["development", "dev"],
+];
+
+/** The shorter of two names must be this long to count as an abbreviation of the longer. */
+const MIN_PREFIX = 3;
+
+/**
+ * The known environment `name` most likely meant: a typo (edit distance ≤ 2, nearest first), a
+ * common alias (`production` → `prod`), or an abbreviation either way (`stag` → `staging`).
+ */
+function likelyEnvironment(name: string, known: readonly string[]): string | undefined {
+  const typed = name.toLowerCase();
+  const byDistance = known
+    .map((env) => ({ env, distance: editDistance(typed, env) }))
+    .sort((a, b) => a.distance - b.distance);
+  const near = byDistance[0];
+  if (near !== undefined && near.distance <= 2) return near.env;
+  const aliases = ALIASES.find((group) => group.includes(typed)) ?? [];
+  const alias = known.find((env) => env !== typed && aliases.includes(env));
+  if (alias !== undefined) return alias;
+  const abbreviates = (a: string, b: string) => a.length >= MIN_PREFIX && b.startsWith(a);
+  return byDistance.find(({ env }) => abbreviates(env, typed) || abbreviates(typed, env))?.env;
 }

@@ -14,12 +14,33 @@ export interface SampleArtifact {
 
 export const SAMPLE_SERVICE = "checkout-api";
 
-export function newBuild(previous: SampleArtifact | undefined): SampleArtifact {
-  const patch = previous ? Number(previous.version.split(".")[2] ?? 0) + 1 : 0;
+/** Sample builds are `1.4.0`, `1.4.1`, …; nothing else (the banner's example included) uses 1.4.N. */
+const SAMPLE_VERSION = /^1\.4\.(0|[1-9]\d{0,8})$/;
+
+/**
+ * The version of the next sample build: one past the highest `1.4.N` among `known` (compared as
+ * numbers, so 1.4.10 follows 1.4.9), skipping any that `taken` says is already a label.
+ * NOTE: every build needs a version of its own: two digests labelled `checkout-api@1.4.2` make
+ * `/promote checkout-api@1.4.2` ambiguous, and the walk in docs/sandbox.md stops there.
+ */
+export function nextSampleVersion(
+  known: Iterable<string | undefined>,
+  taken: (version: string) => boolean = () => false,
+): string {
+  let patch = 0;
+  for (const version of known) {
+    const match = SAMPLE_VERSION.exec(version ?? "");
+    if (match) patch = Math.max(patch, Number(match[1]) + 1);
+  }
+  while (taken(`1.4.${patch}`)) patch++;
+  return `1.4.${patch}`;
+}
+
+export function newBuild(version: string): SampleArtifact {
   return {
     name: SAMPLE_SERVICE,
     digest: `sha256:${randomBytes(32).toString("hex")}`,
-    version: `1.4.${Number.isFinite(patch) ? patch : 0}`,
+    version,
     commit: randomBytes(20).toString("hex"),
   };
 }

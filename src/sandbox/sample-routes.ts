@@ -10,12 +10,17 @@ import {
   EVIDENCE_SAMPLES,
   evidenceBody,
   newBuild,
+  nextSampleVersion,
   RELEASE_CHECKS,
+  SAMPLE_SERVICE,
   type SampleArtifact,
   snapshotBody,
 } from "./sample-data.js";
 import type { SandboxContext } from "./sandbox-context.js";
 import { badRequest, optionalString, readJsonObject, stringField } from "./sandbox-http.js";
+
+/** How many of the sample service's newest artifacts are read for its versions. */
+const STORED_SCAN = 1000;
 
 export interface ApiAnswer {
   status: number;
@@ -40,20 +45,37 @@ export async function postToApi(
 export function registerSampleRoutes(sandbox: SandboxContext): void {
   let build: SampleArtifact | undefined;
   let run = 8800;
-  /** After a restart the newest stored artifact is the current build. */
+  const artifacts = sandbox.app.stores.artifacts;
+  /**
+   * After a restart the newest stored `checkout-api` with a version and a commit is the current
+   * build (an artifact sent by hand, e.g. the banner's example, may have neither).
+   */
   const stored = (): SampleArtifact | undefined => {
-    const newest = sandbox.app.stores.artifacts.listArtifacts({ limit: 1 })[0];
+    const newest = artifacts
+      .artifactsNamed(SAMPLE_SERVICE, STORED_SCAN)
+      .find((a) => a.version !== undefined && a.commit !== undefined);
     if (newest?.version === undefined || newest.commit === undefined) return undefined;
     return { name: newest.name, digest: newest.digest, version: newest.version, commit: newest.commit };
   };
+  /**
+   * A build with a version no stored `checkout-api` has: from the store, not a counter, so a
+   * restart or an artifact reported by hand cannot make two builds share one. The build handed
+   * out last counts too: its evidence may still be on its way when the next click comes.
+   */
+  const nextBuild = (): SampleArtifact => {
+    const known = artifacts.artifactsNamed(SAMPLE_SERVICE, STORED_SCAN).map((a) => a.version);
+    const taken = (version: string) =>
+      artifacts.findArtifacts({ kind: "name_version", name: SAMPLE_SERVICE, version }, 1).length > 0;
+    return newBuild(nextSampleVersion([...known, build?.version], taken));
+  };
   const current = (): SampleArtifact => {
-    build ??= stored() ?? newBuild(undefined);
+    build ??= stored() ?? nextBuild();
     return build;
   };
 
   const actions: Record<string, (body: Record<string, unknown>) => Promise<ApiAnswer>> = {
     async build() {
-      build = newBuild(build ?? stored());
+      build = nextBuild();
       return postToApi(sandbox, "/api/v1/evidence", evidenceBody(build, "unit-pass", ++run));
     },
     async evidence(body) {

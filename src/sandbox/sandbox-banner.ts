@@ -1,4 +1,12 @@
 /** The start-up message of sandbox mode: where the page is, and how to send evidence right away. */
+
+/**
+ * The example's version. NOTE: never `1.4.N`, which the page's sample builds use
+ * (sample-data.ts): a second digest labelled like a build makes `/promote checkout-api@1.4.N`
+ * ambiguous.
+ */
+export const EXAMPLE_VERSION = "0.0.1-example";
+
 export function sandboxBanner(
   selfUrl: string,
   configuredPort: number,
@@ -16,7 +24,7 @@ export function sandboxBanner(
   const api = page.replace(/\/$/, "");
   const digest = `sha256:${"ab".repeat(32)}`;
   const body = JSON.stringify({
-    artifact: { name: "checkout-api", digest, version: "1.4.2" },
+    artifact: { name: "checkout-api", digest, version: EXAMPLE_VERSION },
     kind: "test",
     name: "unit",
     status: "passed",
@@ -28,7 +36,7 @@ export function sandboxBanner(
     "",
     secretLine,
     `    export TOLLGATE_URL=${api} TOLLGATE_SECRET=${secret}`,
-    `    npx tollgate report --artifact checkout-api --digest ${digest} --version 1.4.2 --kind test --name unit --status passed`,
+    `    npx tollgate report --artifact checkout-api --digest ${digest} --version ${EXAMPLE_VERSION} --kind test --name unit --status passed`,
     "  or with curl:",
     `    body='${body}'`,
     "    ts=$(date +%s)",

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAssert } from "../../src/cli/assert.js";
 import type { CliIo } from "../../src/cli/io.js";
-import { NOW, READY, seedReadiness } from "../helpers/readiness-seed.js";
+import { NOW, READY, seedReadiness, TWIN_A, TWIN_B } from "../helpers/readiness-seed.js";
 import { type ReadinessServer, startReadinessServer } from "../helpers/readiness-server.js";
 
 const TOKEN = "assert-token-0123456789";
@@ -59,15 +59,15 @@ describe("tollgate assert", () => {
     expect(stdout).toContain("⏳ artifact:same_as");
   });
 
-  it("exits 1 when the API refuses: unknown artifact", async () => {
+  it("exits 1 for an artifact not registered (yet): waiting may change the answer", async () => {
     const { code, stderr } = await assertCli(["checkout-api@9.9.9", "--to", "prod"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^tollgate: artifact_not_found: /);
   });
 
-  it("exits 1 with a hint on a bad token, and --token overrides the environment", async () => {
+  it("exits 78 (EX_CONFIG) with a hint on a bad token, and --token overrides the environment", async () => {
     const bad = await assertCli(["checkout-api", "--to", "prod"], { TOLLGATE_API_TOKEN: "nope" });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(78);
     expect(bad.stderr).toContain("tollgate: unauthorized");
     expect(bad.stderr).toContain("hint: set TOLLGATE_API_TOKEN");
     const flagged = await assertCli(["checkout-api", "--to", "prod", "--token", TOKEN], {
@@ -82,10 +82,64 @@ describe("tollgate assert", () => {
     expect(JSON.parse(stdout)).toMatchObject({ environment: "prod", verdict: "ready" });
   });
 
-  it("exits 1 on a usage error", async () => {
+  it("exits 64 (EX_USAGE) on a usage error: a missing --to, a bad --url", async () => {
     const { code, stderr } = await assertCli(["checkout-api"]);
-    expect(code).toBe(1);
+    expect(code).toBe(64);
     expect(stderr).toContain("--to");
+    const url = await assertCli(["checkout-api", "--to", "prod", "--url", "nope"]);
+    expect(url.code).toBe(64);
+    expect(url.stderr).toContain('--url: "nope" is not a URL');
+  });
+
+  it("exits 64 (EX_USAGE) for an environment with no contract, naming the likely one", async () => {
+    const { code, stdout, stderr } = await assertCli(["checkout-api", "--to", "production"]);
+    expect(code).toBe(64);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(
+      'tollgate: environment_not_found: no contract for environment "production"; did you mean "prod"?',
+    );
+  });
+
+  it("exits 64 (EX_USAGE) for a reference no wait will fix: malformed, ambiguous, a bad environment name", async () => {
+    const malformed = await assertCli(["sha256:abc", "--to", "prod"]);
+    expect(malformed.code).toBe(64);
+    expect(malformed.stderr).toMatch(/^tollgate: invalid_reference: /);
+    const ambiguous = await assertCli([`billing@${TWIN_A.digest.slice(0, 19)}`, "--to", "dev"]);
+    expect(ambiguous.code).toBe(64);
+    expect(ambiguous.stderr).toMatch(/^tollgate: artifact_ambiguous: /);
+    expect(ambiguous.stderr).toContain(TWIN_B.digest);
+    const badName = await assertCli(["checkout-api", "--to", "Prod!"]);
+    expect(badName.code).toBe(64);
+    expect(badName.stderr).toContain("--to: is not an environment name");
+  });
+
+  it("documents its exit codes in --help", async () => {
+    const { code, stdout } = await assertCli(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Exit codes:\n {2}0 {3}ready\n {2}1 {3}not ready/);
+    expect(stdout).toContain("64  usage (beyond SPEC's 0/1/2)");
+    expect(stdout).toContain("78  configuration (beyond SPEC's 0/1/2): the read API is off");
+  });
+});
+
+describe("tollgate assert against a Tollgate with the read API off", () => {
+  it("exits 78 (EX_CONFIG): no wait turns the read API on", async () => {
+    const off = await startReadinessServer({ tokens: [], clock: { now: () => NOW } });
+    try {
+      const { code, stdout, stderr } = await assertCli([
+        "checkout-api",
+        "--to",
+        "prod",
+        "--url",
+        off.baseUrl,
+      ]);
+      expect(code).toBe(78);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("tollgate: not_found: the read API is off: set TOLLGATE_API_TOKENS");
+      expect(stderr).toContain("hint: start Tollgate with TOLLGATE_API_TOKENS set");
+    } finally {
+      await off.close();
+    }
   });
 });
 

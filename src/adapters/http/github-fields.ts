@@ -1,7 +1,8 @@
 /**
  * Reading GitHub payloads: hundreds of fields, most optional, some sanitised to sentinels
  * ("", "0001-01-01T00:00:00Z", a 40-hex "sha256:" digest). Every reader here returns a value in
- * our own rules or `undefined`, never something "fixed up" (fixtures/SUMMARY.md, cross-cutting rule 1).
+ * our own rules or `undefined`, never something "fixed up" (../shared/fixtures/SUMMARY.md beside
+ * the repository, cross-cutting rule 1).
  */
 import { ARTIFACT_NAME, COMMIT, DIGEST, VERSION } from "../../domain/artifact.js";
 import { ENVIRONMENT_NAME } from "../../domain/contract.js";

@@ -46,9 +46,10 @@ export function mapGithubEvent(event: string, payload: unknown, now: Date): Gith
 
 /**
  * `conclusion` → evidence status; `null` = not a result, ignored. Only `success` satisfies a
- * contract (fixtures/SUMMARY.md). A skipped or neutral run is not recorded at all: the same
- * workflow often runs twice for one commit (push and pull_request) with its jobs skipped on one
- * trigger, and a recorded skip would hide the other trigger's pass (domain/check-evidence.ts).
+ * contract (../shared/fixtures/SUMMARY.md, §1 GitHub webhooks). A skipped or neutral run is not
+ * recorded at all: the same workflow often runs twice for one commit (push and pull_request) with
+ * its jobs skipped on one trigger, and a recorded skip would hide the other trigger's pass
+ * (domain/check-evidence.ts).
  */
 const CONCLUSIONS: Record<string, EvidenceStatus | null> = {
   success: "passed",

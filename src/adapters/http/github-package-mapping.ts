@@ -1,7 +1,8 @@
 /**
  * `registry_package` / `package` `published` → an artifact (SPEC §2, §3.4).
  *
- * GitHub's own samples are contradictory, so the rules are explicit (fixtures/SUMMARY.md):
+ * GitHub's own samples are contradictory, so the rules are explicit (../shared/fixtures/SUMMARY.md,
+ * §1 GitHub webhooks, and the samples in ../shared/fixtures/github-webhooks/):
  * - the kind comes from `registry.type` before `package_type` (the container sample says
  *   `package_type: "npm"`, `ecosystem: "docker"`, `registry.type: "CONTAINER"`);
  * - a container's digest is the first *valid* `sha256:` + 64 hex among the tag's digest, the

@@ -41,9 +41,14 @@ export interface SlackApp {
   connectionProblem?(): string | undefined;
 }
 
-/** Bolt's Logger interface on top of our pino logger. */
+/**
+ * Bolt's Logger interface on top of our pino logger.
+ * NOTE: `library`, not `component`: the logger it is given is already the `component: "slack"`
+ * child, and pino writes a child's bindings after its parent's without merging them, so a second
+ * `component` made every Bolt line carry the key twice (invalid for strict JSON readers).
+ */
 function boltLogger(logger: Logger) {
-  const child = logger.child({ component: "bolt" });
+  const child = logger.child({ library: "bolt" });
   let level = LogLevel.INFO;
   return {
     debug: (...msg: unknown[]) => child.debug(msg.map(String).join(" ")),
