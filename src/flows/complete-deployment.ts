@@ -76,24 +76,53 @@ function lockAfterRollback(deps: CompleteDeps, rollback: Promotion, what: string
   deps.bus.publish({ type: "environment_changed", environment: rollback.environment });
 }
 
-/** Checks live promotions for the given digests, or for an environment. */
+/**
+ * A request still waiting for approvals whose digest was deployed there anyway (a manual deploy,
+ * a pipeline that does not ask Tollgate): nothing is left to approve, and an approval now would
+ * leave an `approved` promotion no report ever completes. It is closed as superseded, saying so.
+ */
+function closeOvertaken(deps: CompleteDeps, promotion: Promotion, now: Date): Promotion | undefined {
+  const since = promotion.requestedAt.getTime();
+  const report = deps.deployments.deploymentsIn(promotion.environment, promotion.requestedAt).find(
+    // Strictly after: what ran before (a rollback's target) was deployed before it was asked for.
+    (d) => d.digest === promotion.digest && d.status === "succeeded" && d.deployedAt.getTime() > since,
+  );
+  if (report === undefined) return undefined;
+  const detail = `deployed to ${promotion.environment} outside Tollgate (deployment ${report.id}) before it was approved`;
+  const moved = deps.tx.immediate(() => {
+    const fresh = deps.promotions.get(promotion.id);
+    if (fresh?.state !== "requested") return undefined;
+    return moveTo(deps, fresh, "supersede", TOLLGATE_ACTOR, now, { detail, deployment: report.id });
+  });
+  if (moved)
+    notify(
+      deps,
+      moved,
+      `:warning: ${moved.artifactName} ${shortDigest(moved.digest)} was ${detail}: this request is closed.`,
+    );
+  return moved;
+}
+
+/** Checks live promotions (and requests overtaken by a deployment) for the given digests, or for an environment. */
 export function completeDeployments(
   deps: CompleteDeps,
   scope: { digests?: readonly string[]; environment?: string },
   now: Date,
 ): Promotion[] {
-  const live: Promotion[] = [];
+  const states = [...LIVE_STATES, "requested" as const];
+  const candidates: Promotion[] = [];
   if (scope.environment !== undefined)
-    live.push(...deps.promotions.inEnvironment(scope.environment, LIVE_STATES));
+    candidates.push(...deps.promotions.inEnvironment(scope.environment, states));
   for (const digest of scope.digests ?? []) {
     for (const environment of deps.contracts.current().order) {
-      live.push(...deps.promotions.forDigest(digest, environment, LIVE_STATES));
+      candidates.push(...deps.promotions.forDigest(digest, environment, states));
     }
   }
   const seen = new Set<string>();
-  return live.flatMap((p) => {
+  return candidates.flatMap((p) => {
     if (seen.has(p.id)) return [];
     seen.add(p.id);
-    return completeOne(deps, p, now) ?? [];
+    const moved = p.state === "requested" ? closeOvertaken(deps, p, now) : completeOne(deps, p, now);
+    return moved ?? [];
   });
 }

@@ -197,7 +197,29 @@ describe("executing approved promotions", () => {
     await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "deployed");
   });
 
-  it.each(["succeeded", "failed"])(
+  it("a request whose digest is deployed there anyway, before approval, is closed as superseded and says so", async () => {
+    h = await startPromotionHarness();
+    const digest = await h.readyArtifact(1);
+    await h.promote(USERS.requester, `svc-1@${digest} to prod`);
+    const repo = h.promotions.runtime().deps.promotions;
+    const id = repo.forDigest(digest, "prod")[0]!.id;
+    h.clock.advance(60 * SECOND);
+    const manual = { environment: "prod", artifact: { name: "svc-1", digest }, status: "succeeded" };
+    expect(await h.post("/api/v1/deployments", manual)).toBe(202);
+    await h.until(() => repo.get(id)?.state === "superseded");
+    expect(repo.get(id)?.detail).toMatch(
+      /^deployed to prod outside Tollgate \(deployment dep_\w+\) before it was approved$/,
+    );
+    // Nothing is left to approve: no approved promotion waits forever for a report.
+    expect(await h.click(USERS.alice, digest, ACTION_IDS.promotionApprove)).toContain("promotion_not_open");
+    const card = h.card(digest)!;
+    await h.until(() =>
+      h.emulator.thread(CHANNELS.prod.id, card.ts).some((m) => m.text.includes("outside Tollgate")),
+    );
+    expect(h.deployer.calls).toHaveLength(0);
+  });
+
+  it.each(["failed"])(
     "a %s deployment of the digest between request and approval does not complete the promotion",
     async (status) => {
       h = await startPromotionHarness();
