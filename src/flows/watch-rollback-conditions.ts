@@ -111,7 +111,16 @@ function fire(
     );
     return true;
   }
-  if (outcome.opened) announceOpened(deps, contract, outcome.opened.promotion, outcome.opened.result);
+  if (outcome.opened) {
+    // The rolled-back build's own thread tells what happened to it, not only the target's.
+    const to = outcome.opened.promotion;
+    notify(
+      deps,
+      promotion,
+      `:rewind: Rolling back: ${why}. ${contract.environment} goes back to ${to.artifactName} ${shortDigest(to.digest)}.`,
+    );
+    announceOpened(deps, contract, to, outcome.opened.result);
+  }
   if (outcome.failure)
     notify(deps, promotion, `:rotating_light: Automatic rollback could not start: ${outcome.failure}`);
   deps.bus.publish({ type: "environment_changed", environment: contract.environment });

@@ -118,8 +118,18 @@ describe("rollback", () => {
     await h.until(() => repo.inEnvironment("prod", ["deploying"]).length === 1);
     const rollback = repo.inEnvironment("prod", ["deploying"])[0]!;
     expect(rollback).toMatchObject({ kind: "rollback", digest: good, requestedBy: "tollgate" });
+    // The rolled-back build's own thread says so, not only the target's.
+    const card = h.card(bad)!;
+    await h.until(() =>
+      h.emulator
+        .thread(CHANNELS.prod.id, card.ts)
+        .some((m) => m.text.includes("Rolling back") && m.text.includes(good.slice(0, 11))),
+    );
     expect(await h.promote(USERS.requester, `svc@${bad} to prod`)).toContain("environment_locked");
-    expect(await h.promote(USERS.requester, "history svc in prod")).toContain("(rollback)");
+    const history = await h.promote(USERS.requester, "history svc in prod");
+    expect(history).toContain("(rollback)");
+    // The rolled-back promotion is marked, so its "deployed" does not read as what runs now.
+    expect(history.split("\\n").find((line) => line.includes(bad.slice(7, 11)))).toContain("rolled back");
     expect(await h.promote(USERS.requester, "history svc in prdo")).toContain("environment_not_found");
   });
 

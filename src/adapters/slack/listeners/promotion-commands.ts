@@ -43,9 +43,10 @@ async function guarded(context: PromoteContext, work: () => Promise<string>): Pr
   await reply(context, text);
 }
 
-function historyLine(p: Promotion): string {
+/** `rolledBack`: promotions a later rollback moved away from, so "deployed" does not read as current. */
+function historyLine(p: Promotion, rolledBack: ReadonlySet<string>): string {
   const when = `<!date^${Math.floor(p.requestedAt.getTime() / 1000)}^{date_short_pretty} {time}|${p.requestedAt.toISOString()}>`;
-  const kind = p.kind === "rollback" ? " (rollback)" : "";
+  const kind = `${p.kind === "rollback" ? " (rollback)" : ""}${rolledBack.has(p.id) ? " :rewind: rolled back" : ""}`;
   const override = p.freezeOverride ? " :rotating_light: freeze overridden" : "";
   return `• ${when} ${p.artifactName} \`${shortDigest(p.digest)}\` → ${p.environment}${kind}: *${p.state}* — requested by ${who(p.requestedBy)}${override}`;
 }
@@ -104,7 +105,9 @@ export function promotionCommandHandlers(deps: PromotionCommandDeps): PromotionC
         const list = flows.promotions.history(command.name, command.environment, 15);
         const where = command.environment ? ` in ${command.environment}` : "";
         if (list.length === 0) return `No promotions of ${command.name}${where} yet.`;
-        return [`Recent promotions of ${command.name}${where}:`, ...list.map(historyLine)].join("\n");
+        const rolledBack = new Set(list.flatMap((p) => (p.rollbackOf === undefined ? [] : [p.rollbackOf])));
+        const lines = list.map((p) => historyLine(p, rolledBack));
+        return [`Recent promotions of ${command.name}${where}:`, ...lines].join("\n");
       }),
   };
 }
