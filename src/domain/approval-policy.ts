@@ -6,6 +6,7 @@
 import type { ErrorCode } from "../errors.js";
 import type { Contract } from "./contract.js";
 import { mention, TOLLGATE_ACTOR, who } from "./mention.js";
+import type { ApprovalFact } from "./readiness.js";
 
 /** The acting user plus the ids of the user groups (`S…`) they belong to, resolved by the caller. */
 export interface Actor {
@@ -186,6 +187,22 @@ export function approversOf(
     return contract === undefined ? [] : countingApprovers(contract, promotion, records, () => true);
   const asApproved = { revision: promotion.contractRevision, approvals: contract?.approvals };
   return countingApprovers(asApproved, promotion, records, () => true);
+}
+
+/**
+ * Recorded approvals as readiness facts. Each approver was authorised at their click; the
+ * approvals check still drops those for another digest or revision and the requester's own.
+ */
+export function approvalFacts(records: readonly ApprovalRecord[]): ApprovalFact[] {
+  return records
+    .filter((r) => r.decision === "approve")
+    .map((r) => ({
+      userId: r.userId,
+      at: r.at,
+      digest: r.digest,
+      contractRevision: r.contractRevision,
+      isApprover: true,
+    }));
 }
 
 export function requiredApprovals(contract: Contract): number {

@@ -10,6 +10,7 @@
 
 import {
   type ApprovalRecord,
+  approvalFacts,
   countingApprovers,
   mayApprove,
   requiredApprovals,
@@ -115,7 +116,7 @@ function recheckContract(
   contract: Contract,
   records: readonly ApprovalRecord[],
 ): void {
-  const facts = records.map((r) => ({ ...r, isApprover: true }));
+  const facts = approvalFacts(records);
   const readiness = deps.readiness.evaluate(promotion.digest, promotion.environment, {
     promotion: promotionFact(promotion, facts),
   });

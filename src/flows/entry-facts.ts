@@ -3,7 +3,7 @@
  * question (SPEC §1, §3.6), which, unlike the card's "may it be requested?", includes approvals:
  * an environment that needs approvals is not ready for an artifact nobody has approved.
  */
-import { approversOf } from "../domain/approval-policy.js";
+import { approvalFacts, approversOf } from "../domain/approval-policy.js";
 import { LIVE_STATES } from "../domain/promotion.js";
 import type { EvaluateOptions } from "./evaluate-readiness.js";
 import { type PromotionDeps, promotionFact } from "./promotion-deps.js";
@@ -18,16 +18,7 @@ export function entryFacts(
   const decisions = deps.promotions.decisions(promotion.id);
   // Open or on its way: judged as that promotion, its approvals counted under the contract now.
   if (promotion.state === "requested" || LIVE_STATES.includes(promotion.state)) {
-    const approvals = decisions
-      .filter((d) => d.decision === "approve")
-      .map((d) => ({
-        userId: d.userId,
-        at: d.at,
-        digest: d.digest,
-        contractRevision: d.contractRevision,
-        isApprover: true,
-      }));
-    return { promotion: promotionFact(promotion, approvals) };
+    return { promotion: promotionFact(promotion, approvalFacts(decisions)) };
   }
   // It came in through an approved promotion and is what runs there now.
   if (promotion.state === "deployed" && deps.deployments.currentlyRunning(environment)?.digest === digest) {

@@ -9,6 +9,7 @@
  * header (as Tollgate's own API does) acts once. The promotion moves to `deploying` exactly once,
  * guarded by a compare-and-set on its state.
  */
+import { approvalFacts } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { TOLLGATE_ACTOR } from "../domain/mention.js";
@@ -211,7 +212,7 @@ export function whyNotHandOff(
   if (contract.revision !== promotion.contractRevision) {
     return `the contract for ${promotion.environment} changed after the approval (${promotion.contractRevision.slice(0, 19)}… → ${contract.revision.slice(0, 19)}…): earlier approvals no longer count`;
   }
-  const approvals = deps.promotions.decisions(promotion.id).map((r) => ({ ...r, isApprover: true }));
+  const approvals = approvalFacts(deps.promotions.decisions(promotion.id));
   const readiness = deps.readiness.evaluate(promotion.digest, promotion.environment, {
     promotion: promotionFact(promotion, approvals),
   });

@@ -3,9 +3,10 @@
  * newest promotion for (digest, environment) with the approvals that count now, and whether a
  * rollback condition proposes a Roll back button.
  */
-import { approversOf, requiredApprovals } from "../../domain/approval-policy.js";
+import { approvalFacts, approversOf, requiredApprovals } from "../../domain/approval-policy.js";
 import { LIVE_STATES } from "../../domain/promotion.js";
 import type { ContractSource } from "../../flows/ports.js";
+import { promotionFact } from "../../flows/promotion-deps.js";
 import type {
   DeployHookOutbox,
   PromotionRepository,
@@ -48,25 +49,7 @@ export function createPromotionCardSource(deps: {
         required: requiredApprovals(contract),
         handOffFailing:
           promotion.state === "approved" ? failingHandOff(deps.outbox, promotion.id) : undefined,
-        fact: judgedAsPromotion
-          ? {
-              id: promotion.id,
-              requestedBy: promotion.requestedBy,
-              requestedAt: promotion.requestedAt,
-              digest: promotion.digest,
-              contractRevision: promotion.contractRevision,
-              approvals: decisions
-                .filter((d) => d.decision === "approve")
-                .map((d) => ({
-                  userId: d.userId,
-                  at: d.at,
-                  digest: d.digest,
-                  contractRevision: d.contractRevision,
-                  isApprover: true,
-                })),
-              freezeOverride: promotion.freezeOverride,
-            }
-          : undefined,
+        fact: judgedAsPromotion ? promotionFact(promotion, approvalFacts(decisions)) : undefined,
       };
     },
     rollbackProposed: (digest, environment) => deps.triggers.proposedFor(digest, environment),
