@@ -27,6 +27,18 @@ async function deployedToProd(h: PromotionHarness, n: number): Promise<string> {
   return digest;
 }
 
+/** The open rollback to `target`, approved by both approvers and handed off to the deployer. */
+async function rollbackHandedOff(h: PromotionHarness, target: string) {
+  const repo = h.promotions.runtime().deps.promotions;
+  const [rollback] = repo.inEnvironment("prod", ["requested"]);
+  expect(rollback).toMatchObject({ kind: "rollback", digest: target });
+  await h.click(USERS.alice, target, ACTION_IDS.promotionApprove);
+  await h.click(USERS.bob, target, ACTION_IDS.promotionApprove);
+  await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
+  await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+  return rollback!;
+}
+
 const errorRate = (digest: string, status: string) => ({
   artifact: { name: "svc", digest, commit: COMMIT },
   kind: "health",
@@ -57,12 +69,7 @@ describe("rollback", () => {
     const reply = await h.click(USERS.requester, bad, ACTION_IDS.rollbackRequest);
     expect(reply).toContain("Rollback requested");
     const repo = h.promotions.runtime().deps.promotions;
-    const [rollback] = repo.inEnvironment("prod", ["requested"]);
-    expect(rollback).toMatchObject({ kind: "rollback", digest: good });
-    await h.click(USERS.alice, good, ACTION_IDS.promotionApprove);
-    await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
-    await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
-    await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+    const rollback = await rollbackHandedOff(h, good);
     // Not locked while the rollback is on its way: `lock: true` locks after the rollback.
     expect(await h.promote(USERS.requester, "unlock prod")).not.toContain("unlocked");
     await h.post("/api/v1/deployments", {
@@ -140,13 +147,7 @@ describe("rollback", () => {
     await deployedToProd(h, 2);
     expect(await h.promote(USERS.alice, "lock prod bad release")).toContain("prod locked");
     expect(await h.promote(USERS.requester, "rollback svc in prod")).toContain("Rollback requested");
-    const repo = h.promotions.runtime().deps.promotions;
-    const [rollback] = repo.inEnvironment("prod", ["requested"]);
-    expect(rollback).toMatchObject({ kind: "rollback", digest: good });
-    await h.click(USERS.alice, good, ACTION_IDS.promotionApprove);
-    await h.click(USERS.bob, good, ACTION_IDS.promotionApprove);
-    await h.until(() => [...h.deployer.acted.values()].some((c) => c.body.promotion_id === rollback!.id));
-    await h.until(() => repo.get(rollback!.id)?.state === "deploying");
+    await rollbackHandedOff(h, good);
   });
 
   it("judges a digest promoted again after a rollback by its new run, not by what its last run reported", async () => {
