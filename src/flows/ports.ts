@@ -42,6 +42,8 @@ export interface DeploymentReader {
   deploymentsIn(environment: string, since?: Date): Deployment[];
   /** The latest `succeeded` deployment of this digest into the environment. */
   latestSuccessOf(digest: string, environment: string): Deployment | undefined;
+  /** The latest report of any status (started, succeeded, failed) of this digest into the environment. */
+  latestReportOf(digest: string, environment: string): Deployment | undefined;
 }
 
 /**

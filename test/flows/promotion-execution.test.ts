@@ -254,6 +254,8 @@ describe("executing approved promotions", () => {
       status: "failed",
     });
     await h.until(() => h.promotions.runtime().deps.promotions.get(id)?.state === "failed");
+    // The card says so, not only the promotion line: nothing may read as "Ready, nothing reported".
+    await h.until(() => h.card(digest)?.text.includes("Deploying this build to prod failed at") ?? false);
   });
 
   it("without a webhook, an approved promotion the contract no longer allows drops off the approved list", async () => {

@@ -22,7 +22,7 @@ export interface CardPromotionSource {
 }
 
 /** What cards read about deployments: per artifact NAME, since one environment runs many services. */
-export type CardDeploymentReader = Pick<DeploymentReader, "latestSuccessOf"> &
+export type CardDeploymentReader = Pick<DeploymentReader, "latestSuccessOf" | "latestReportOf"> &
   Pick<DeploymentHistoryReader, "runningNamed" | "replacementOf">;
 
 export interface CardFactsDeps {
@@ -76,6 +76,12 @@ export function createCardFacts(deps: CardFactsDeps) {
     return undefined;
   }
 
+  /** The newest report of this build there, when it says the deployment failed. */
+  function failedDeployment(digest: string, environment: string): CardModel["failedDeployment"] {
+    const latest = deps.deployments.latestReportOf(digest, environment);
+    return latest?.status === "failed" ? { at: latest.deployedAt, url: latest.url } : undefined;
+  }
+
   function evaluate(
     artifact: Artifact,
     environment: string,
@@ -106,6 +112,7 @@ export function createCardFacts(deps: CardFactsDeps) {
         promotion,
         running: now,
         deployment: deploymentOf(artifact, environment, now, promotion),
+        failedDeployment: failedDeployment(artifact.digest, environment),
         rollbackProposed: deps.promotions?.rollbackProposed?.(digest, environment) ?? false,
       };
     },

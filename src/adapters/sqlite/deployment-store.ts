@@ -36,6 +36,9 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     `${SELECT} WHERE d.digest = ? AND d.environment = ? AND d.status = 'succeeded'
      ORDER BY d.deployed_at DESC, d.seq DESC LIMIT 1`,
   );
+  const latestReport = db.prepare<[string, string], DeploymentRow>(
+    `${SELECT} WHERE d.digest = ? AND d.environment = ? ORDER BY d.deployed_at DESC, d.seq DESC LIMIT 1`,
+  );
   const one = (row: DeploymentRow | undefined) => (row === undefined ? undefined : toDeployment(row));
   return {
     insert(row) {
@@ -55,6 +58,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     deploymentsIn: (environment, from) =>
       since.all(environment, from?.getTime() ?? Number.MIN_SAFE_INTEGER).map(toDeployment),
     latestSuccessOf: (digest, environment) => one(latestSuccess.get(digest, environment)),
+    latestReportOf: (digest, environment) => one(latestReport.get(digest, environment)),
   };
 }
 

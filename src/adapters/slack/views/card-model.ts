@@ -64,6 +64,8 @@ export interface CardModel {
   promotion?: CardPromotion | undefined;
   running?: RunningArtifact | undefined;
   deployment?: CardDeployment | undefined;
+  /** The newest deployment report of this build into the environment said it failed. */
+  failedDeployment?: { at: Date; url?: string | undefined } | undefined;
   /** A rollback condition fired and the contract says `propose`. */
   rollbackProposed?: boolean | undefined;
 }

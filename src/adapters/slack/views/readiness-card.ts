@@ -85,6 +85,7 @@ function contextLines(model: CardModel): string[] {
     lines.push(`Drift vs ${escapeMrkdwn(model.driftAgainst)}: ${driftSummary(model.drift)}`);
   }
   if (model.promotion) lines.push(promotionLine(model.promotion));
+  if (model.failedDeployment) lines.push(failedLine(model.environment, model.failedDeployment));
   lines.push(runningLine(model));
   return lines;
 }
@@ -111,6 +112,11 @@ function promotionLine(p: CardPromotion): string {
   if (!failing) return line;
   const tries = failing.attempts === 1 ? "1 attempt" : `${failing.attempts} attempts`;
   return `${line}\n:warning: Deploy hook failing (${tries}): ${escapeMrkdwn(truncate(failing.error, 200))} · next try ${slackDate(failing.nextAttemptAt)}`;
+}
+
+function failedLine(environment: string, failed: NonNullable<CardModel["failedDeployment"]>): string {
+  const link = failed.url ? ` (<${failed.url}|deployment>)` : "";
+  return `❌ Deploying this build to ${escapeMrkdwn(environment)} failed at ${slackDate(failed.at)}${link}`;
 }
 
 function runningLine(model: CardModel): string {
