@@ -5,7 +5,13 @@
  * environment, while the same digest already on its way is answered `promotion_already_open` —
  * in one transaction with its audit entries. With no approvals required it is approved at once.
  */
-import { expiryFor, isApprover, mayRequest, requiredApprovals } from "../domain/approval-policy.js";
+import {
+  expiryFor,
+  isApprover,
+  isGroupId,
+  mayRequest,
+  requiredApprovals,
+} from "../domain/approval-policy.js";
 import type { Artifact } from "../domain/artifact.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
@@ -106,7 +112,40 @@ export async function requestPromotion(deps: PromotionDeps, input: RequestInput)
     );
   }
   const opened = { ...promotion, contractRevision: readiness.contractRevision };
-  return openPromotion(deps, contract, opened, now);
+  const outcome = openPromotion(deps, contract, opened, now);
+  if (outcome.promotion.state !== "requested") return outcome;
+  const shortfall = await approverShortfall(deps, contract, input.userId);
+  return shortfall === undefined ? outcome : { ...outcome, message: `${outcome.message}\n${shortfall}` };
+}
+
+/**
+ * Why this request can never be approved, when it cannot: fewer people may approve it (the
+ * requester does not count without `self_approval`) than it needs. Said to the requester at once,
+ * rather than left to expire. A group Slack cannot list now is not guessed at: no warning.
+ */
+async function approverShortfall(
+  deps: Pick<PromotionDeps, "groups">,
+  contract: Contract,
+  requester: string,
+): Promise<string | undefined> {
+  const policy = contract.approvals;
+  if (policy === undefined || policy.required === 0) return undefined;
+  const eligible = new Set<string>();
+  for (const id of policy.approvers) {
+    if (!isGroupId(id)) eligible.add(id);
+    else {
+      try {
+        for (const member of await deps.groups.membersOf(id)) eligible.add(member);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  if (!policy.selfApproval) eligible.delete(requester);
+  if (eligible.size >= policy.required) return undefined;
+  const people = eligible.size === 1 ? "1 person" : `${eligible.size} people`;
+  const besides = policy.selfApproval ? "" : " besides the requester";
+  return `:warning: Only ${people}${besides} may approve, so this request cannot reach the ${policy.required} approvals it needs: add approvers to contracts/${contract.environment}.yml.`;
 }
 
 function newPromotion(

@@ -81,6 +81,17 @@ describe("promotion authorisation (Slack end to end)", () => {
     expect(reply).toContain("Refusing");
   });
 
+  it("tells a requester at once when their request can never get the approvals it needs", async () => {
+    // prod needs 2 approvals from S0RELEASE (empty here), alice and bob; alice is also a requester.
+    h = await startPromotionHarness({ groups: { S0RELEASE: [], S0ENGINEERS: [USERS.alice.id] } });
+    const digest = await h.readyArtifact(1);
+    const reply = await h.promote(USERS.alice, `svc-1@${digest} to prod`);
+    expect(reply).toContain("Promotion requested");
+    expect(reply).toContain("Only 1 person besides the requester may approve");
+    const other = await h.readyArtifact(2);
+    expect(await h.promote(USERS.requester, `svc-2@${other} to prod`)).not.toContain("may approve");
+  });
+
   it("lets only approvers lock and unlock", async () => {
     h = await startPromotionHarness();
     expect(await h.promote(USERS.requester, "lock prod incident 7")).toContain("lock_not_allowed");
