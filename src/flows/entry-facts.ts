@@ -6,10 +6,13 @@
 import { approvalFacts, approversOf } from "../domain/approval-policy.js";
 import { LIVE_STATES } from "../domain/promotion.js";
 import type { EvaluateOptions } from "./evaluate-readiness.js";
+import type { DeploymentHistoryReader } from "./ports.js";
 import { type PromotionDeps, promotionFact } from "./promotion-deps.js";
 
 export function entryFacts(
-  deps: Pick<PromotionDeps, "promotions" | "deployments" | "contracts">,
+  deps: Pick<PromotionDeps, "promotions" | "contracts"> & {
+    deployments: Pick<DeploymentHistoryReader, "runningNamed">;
+  },
   digest: string,
   environment: string,
 ): EvaluateOptions {
@@ -20,8 +23,10 @@ export function entryFacts(
   if (promotion.state === "requested" || LIVE_STATES.includes(promotion.state)) {
     return { promotion: promotionFact(promotion, approvalFacts(decisions)) };
   }
-  // It came in through an approved promotion and is what runs there now.
-  if (promotion.state === "deployed" && deps.deployments.currentlyRunning(environment)?.digest === digest) {
+  // It came in through an approved promotion and is what runs there now (of its name: an
+  // environment runs many services, and another one's deployment changes nothing for this one).
+  const running = deps.deployments.runningNamed(environment, promotion.artifactName);
+  if (promotion.state === "deployed" && running?.digest === digest) {
     const contract = deps.contracts.current().contracts.get(environment);
     return { entry: { approvedBy: approversOf(promotion, contract, decisions) } };
   }

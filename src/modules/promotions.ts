@@ -109,8 +109,8 @@ export function promotionAppModule(options: PromotionModuleOptions): PromotionAp
       runtime = build(ctx, options, lazyThread, lazyGroups);
       cards = createPromotionCardSource({ ...runtime.deps, contracts: ctx.contracts });
       registerPromotionRoutes(ctx.http, { ...runtime.deps, apiTokens: ctx.config.apiTokens });
-      const { deps } = runtime;
-      ctx.entryFacts = (digest, environment) => entryFacts(deps, digest, environment);
+      const entryDeps = { ...runtime.deps, deployments: runtime.history };
+      ctx.entryFacts = (digest, environment) => entryFacts(entryDeps, digest, environment);
       const { executor, watchers } = runtime;
       ctx.onStart(() => {
         warnUnsignableHooks(ctx, options.env);

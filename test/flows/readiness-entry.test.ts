@@ -63,6 +63,11 @@ describe("GET /api/v1/readiness in an environment that needs approvals", () => {
       status: "passed",
       reason: "approved by <@U0ALICE>, <@W0ENTBOB>",
     });
+    // Another service deployed to prod changes nothing for this one.
+    const other = await h.readyArtifact(2);
+    const svc2 = { environment: "prod", artifact: { name: "svc-2", digest: other }, status: "succeeded" };
+    expect(await h.post("/api/v1/deployments", svc2)).toBe(202);
+    expect((await readiness(h, ref, "prod")).verdict).toBe("ready");
     const staging = await readiness(h, ref, "staging");
     expect(approvals(staging)).toBeUndefined();
   });
