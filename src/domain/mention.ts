@@ -22,6 +22,16 @@ export function mention(id: string): string {
   return id;
 }
 
+/**
+ * A mrkdwn link to a URL that came in a payload. Intake checks only that it parses as http(s), and
+ * a URL may hold `|` or `>`: `https://x.io/a|Approved> <!channel>` would end the link early, forge
+ * its label and ping the channel. Those are percent-encoded, and `&` escaped as mrkdwn asks.
+ */
+export function link(url: string, label: string): string {
+  const inert = url.replace(/&/g, "&amp;").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/\|/g, "%7C");
+  return `<${inert}|${label}>`;
+}
+
 /** Text a person typed, made inert: `&`, `<` and `>` escaped as Slack's mrkdwn asks. */
 export function typed(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -8,7 +8,7 @@
 
 import { shortDigest } from "../domain/artifact.js";
 import type { Deployment } from "../domain/evidence.js";
-import { TOLLGATE_ACTOR } from "../domain/mention.js";
+import { link, TOLLGATE_ACTOR } from "../domain/mention.js";
 import { LIVE_STATES, type Promotion } from "../domain/promotion.js";
 import { applyLock } from "./lock-environment.js";
 import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
@@ -46,8 +46,8 @@ export function completeOne(deps: CompleteDeps, promotion: Promotion, now: Date)
     const what = `${moved.artifactName} ${shortDigest(moved.digest)}`;
     const text =
       moved.state === "deployed"
-        ? `:tada: Deployed ${what} to ${moved.environment}${report.url ? ` (<${report.url}|deployment>)` : ""}.`
-        : `:x: Deployment of ${what} to ${moved.environment} failed${report.url ? ` (<${report.url}|deployment>)` : ""}.`;
+        ? `:tada: Deployed ${what} to ${moved.environment}${report.url ? ` (${link(report.url, "deployment")})` : ""}.`
+        : `:x: Deployment of ${what} to ${moved.environment} failed${report.url ? ` (${link(report.url, "deployment")})` : ""}.`;
     notify(deps, moved, text);
     if (moved.state === "deployed" && moved.kind === "rollback") lockAfterRollback(deps, moved, what);
   }

@@ -8,7 +8,7 @@
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract, RollbackCondition } from "../domain/contract.js";
 import type { Evidence } from "../domain/evidence.js";
-import { TOLLGATE_ACTOR } from "../domain/mention.js";
+import { link, TOLLGATE_ACTOR, typed } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
 import { isCodedError } from "../errors.js";
 import { applyLock } from "./lock-environment.js";
@@ -85,7 +85,7 @@ function fire(
 ): boolean {
   const policy = contract.rollback!;
   const now = deps.clock.now();
-  const why = `\`${evidence.name}\` ${evidence.status} ${evidence.url ? `(<${evidence.url}|report>) ` : ""}after ${promotion.artifactName} ${shortDigest(promotion.digest)} entered ${contract.environment}`;
+  const why = `\`${typed(evidence.name)}\` ${evidence.status} ${evidence.url ? `(${link(evidence.url, "report")}) ` : ""}after ${promotion.artifactName} ${shortDigest(promotion.digest)} entered ${contract.environment}`;
   const outcome = deps.tx.immediate(() => {
     const trigger = { promotionId: promotion.id, evidenceId: evidence.id, action: policy.action, at: now };
     if (!deps.triggers.record(trigger)) return { fired: false } as const;

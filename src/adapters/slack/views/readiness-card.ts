@@ -4,7 +4,7 @@
  * the blocking ones first, with the whole list in the Details modal.
  */
 import { shortDigest } from "../../../domain/artifact.js";
-import { who } from "../../../domain/mention.js";
+import { link, who } from "../../../domain/mention.js";
 import type { Check } from "../../../domain/readiness.js";
 import { ACTION_IDS } from "../ids.js";
 import { type Block, type CardModel, type CardPromotion, encodeButtonValue } from "./card-model.js";
@@ -115,8 +115,8 @@ function promotionLine(p: CardPromotion): string {
 }
 
 function failedLine(environment: string, failed: NonNullable<CardModel["failedDeployment"]>): string {
-  const link = failed.url ? ` (<${failed.url}|deployment>)` : "";
-  return `❌ Deploying this build to ${escapeMrkdwn(environment)} failed at ${slackDate(failed.at)}${link}`;
+  const where = failed.url ? ` (${link(failed.url, "deployment")})` : "";
+  return `❌ Deploying this build to ${escapeMrkdwn(environment)} failed at ${slackDate(failed.at)}${where}`;
 }
 
 function runningLine(model: CardModel): string {
