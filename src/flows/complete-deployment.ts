@@ -82,12 +82,10 @@ function lockAfterRollback(deps: CompleteDeps, rollback: Promotion, what: string
  * leave an `approved` promotion no report ever completes. It is closed as superseded, saying so.
  */
 function closeOvertaken(deps: CompleteDeps, promotion: Promotion, now: Date): Promotion | undefined {
-  const since = promotion.requestedAt.getTime();
-  const report = deps.deployments.deploymentsIn(promotion.environment, promotion.requestedAt).find(
-    // Strictly after: what ran before (a rollback's target) was deployed before it was asked for.
-    (d) => d.digest === promotion.digest && d.status === "succeeded" && d.deployedAt.getTime() > since,
-  );
-  if (report === undefined) return undefined;
+  const report = deps.deployments.latestSuccessOf(promotion.digest, promotion.environment);
+  // Strictly after: what ran before (a rollback's target) was deployed before it was asked for.
+  if (report === undefined || report.deployedAt.getTime() <= promotion.requestedAt.getTime())
+    return undefined;
   const detail = `deployed to ${promotion.environment} outside Tollgate (deployment ${report.id}) before it was approved`;
   const moved = deps.tx.immediate(() => {
     const fresh = deps.promotions.get(promotion.id);

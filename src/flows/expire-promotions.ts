@@ -17,16 +17,18 @@ export function expireOne(
   return moved !== undefined;
 }
 
-/** Open requests past their contract's `expire_after` as it reads now (isExpired explains). */
+/**
+ * Open requests past their contract's `expire_after` as it reads now (isExpired explains); one
+ * whose contract is gone keeps the expiry it was given when it was made.
+ */
 function expiredRequests(deps: Pick<PromotionDeps, "contracts" | "promotions">, now: Date): Promotion[] {
-  const expired: Promotion[] = [];
-  for (const contract of deps.contracts.current().contracts.values()) {
-    const after = contract.approvals?.expireAfterMs;
-    if (after === undefined) continue;
-    for (const promotion of deps.promotions.inEnvironment(contract.environment, ["requested"], 1_000))
-      if (isExpired(promotion, after, now)) expired.push(promotion);
-  }
-  return expired;
+  const contracts = deps.contracts.current().contracts;
+  return deps.promotions.recent(["requested"], 10_000).filter((promotion) => {
+    const contract = contracts.get(promotion.environment);
+    const given = promotion.expiresAt && promotion.expiresAt.getTime() - promotion.requestedAt.getTime();
+    const after = contract === undefined ? given : contract.approvals?.expireAfterMs;
+    return isExpired(promotion, after, now);
+  });
 }
 
 export function sweepExpired(deps: PromotionDeps): { promotions: number; locks: number } {

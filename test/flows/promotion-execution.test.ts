@@ -282,6 +282,22 @@ describe("executing approved promotions", () => {
     expect(await approvedNow()).toEqual([]);
   });
 
+  it("fails a promotion approved without a webhook when an edit adds one: no hand-off was queued for it", async () => {
+    h = await startPromotionHarness();
+    const artifact = { name: "svc-7", digest: `sha256:${"7".repeat(64)}`, commit: COMMIT };
+    await h.post("/api/v1/evidence", { artifact, kind: "test", name: "unit", status: "passed" });
+    expect(await h.promote(USERS.mallory, `svc-7@${artifact.digest} to staging`)).toContain("approved");
+    const repo = h.promotions.runtime().deps.promotions;
+    const id = repo.forDigest(artifact.digest, "staging")[0]!.id;
+    const file = join(h.contracts.dir, "staging.yml");
+    const hook = `deploy:\n  webhook: {url: "${h.deployer.url}", secret_env: PROD_DEPLOY_SECRET}\n`;
+    writeFileSync(file, `${readFileSync(file, "utf8")}${hook}`);
+    expect(h.app.reloadContracts()).toMatchObject({ ok: true, changed: true });
+    await h.until(() => repo.get(id)?.state === "failed");
+    expect(repo.get(id)?.detail).toContain("changed after the approval");
+    expect(h.deployer.calls).toHaveLength(0);
+  });
+
   it("without a webhook, CD pulls approved promotions with a bearer token and reports back", async () => {
     h = await startPromotionHarness();
     const artifact = { name: "svc-9", digest: `sha256:${"9".repeat(64)}`, commit: COMMIT };
