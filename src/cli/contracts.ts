@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { formatContractError, loadContractSet } from "../adapters/contracts/index.js";
 import type { Contract, ContractSet } from "../domain/contract.js";
 import { formatDuration } from "../domain/duration.js";
+import { localTimeNote } from "../domain/freeze-window.js";
 import type { CliIo } from "./io.js";
 
 const USAGE = `Usage: tollgate contracts check [DIR]
@@ -62,6 +63,7 @@ function check(dir: string, io: CliIo): number {
   for (const env of result.set.order) {
     const contract = result.set.contracts.get(env)!;
     io.stdout(`ok  ${env.padEnd(width)}  ${summarise(contract)}\n`);
+    for (const note of freezeNotes(contract)) io.stdout(`    note: ${note}\n`);
   }
   io.stdout(`\n${result.set.order.length} contract(s) valid: ${promotionLines(result.set).join("; ")}\n`);
   return 0;
@@ -86,6 +88,18 @@ export function promotionLines(set: Pick<ContractSet, "order" | "contracts">): s
   };
   for (const env of set.order) if (set.contracts.get(env)?.after === undefined) walk([env]);
   return lines;
+}
+
+/** Dated freeze bounds a daylight-saving change skips or repeats (valid, but worth a look). */
+function freezeNotes(c: Contract): string[] {
+  return c.freeze.flatMap((window, i) =>
+    window.kind !== "dated"
+      ? []
+      : (["from", "to"] as const).flatMap((end) => {
+          const note = localTimeNote(window[end], c.timezone);
+          return note === undefined ? [] : [`freeze[${i}].${end} ${note}`];
+        }),
+  );
 }
 
 /** One line per environment: enough to see at a glance that the file says what was meant. */

@@ -175,3 +175,28 @@ export function describeWindow(window: FreezeWindow): string {
   if (window.reason) return window.reason;
   return window.kind === "weekly" ? `weekly freeze ${window.spec}` : `freeze ${window.from} – ${window.to}`;
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A dated window's local date-time that a daylight-saving change skips or repeats, said plainly,
+ * or undefined for an ordinary one (and for a whole date). Such a time is still read (as the
+ * time after the gap, or the first of the two), but a person writing 03:30 on the night clocks
+ * jump from 03:00 to 04:00 meant something the file cannot say.
+ */
+export function localTimeNote(text: string, tz: string): string | undefined {
+  const m = DATE.exec(text);
+  if (!m || m[4] === undefined || m[5] === undefined) return undefined;
+  const [, y, mo, d, h, mi] = m;
+  const at = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), tz).getTime();
+  const wallClock = (ms: number) => {
+    const local = new TZDate(ms, tz);
+    return `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
+  };
+  const written = `${h}:${mi}`;
+  if (wallClock(at) !== written)
+    return `${text} does not exist in ${tz} (the clocks skip it): read as ${wallClock(at)}`;
+  if (wallClock(at + HOUR_MS) === written)
+    return `${text} happens twice in ${tz} (the clocks go back): read as the first`;
+  return undefined;
+}

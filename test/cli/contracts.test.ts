@@ -80,6 +80,27 @@ describe("tollgate contracts check", () => {
     ).toEqual(["dev → qa", "dev → staging → prod", "sandbox"]);
   });
 
+  it("notes a dated freeze bound that a daylight-saving change skips or repeats, and stays valid", async () => {
+    temp = createTempContracts({
+      "kyiv.yml":
+        'channel: C0KYIV\ntimezone: Europe/Kyiv\nfreeze:\n  - {from: "2027-03-28T03:30", to: "2027-03-28T05:00"}\n',
+      "ny.yml":
+        'channel: C0NY\ntimezone: America/New_York\nfreeze:\n  - {from: "2026-10-31T12:00", to: "2026-11-01T01:30"}\n',
+      "plain.yml":
+        'channel: C0PLAIN\ntimezone: Europe/Kyiv\nfreeze:\n  - {from: "2027-03-27T03:30", to: 2027-03-29}\n',
+    });
+    const cli = captureIo(temp.root);
+    expect(await runContracts(["check", temp.dir], cli.io)).toBe(0);
+    const notes = cli
+      .stdout()
+      .split("\n")
+      .filter((line) => line.includes("note:"));
+    expect(notes).toEqual([
+      "    note: freeze[0].from 2027-03-28T03:30 does not exist in Europe/Kyiv (the clocks skip it): read as 04:30",
+      "    note: freeze[0].to 2026-11-01T01:30 happens twice in America/New_York (the clocks go back): read as the first",
+    ]);
+  });
+
   it("takes DIR from CONTRACTS_DIR when no argument is given", async () => {
     temp = createTempContracts({ "dev.yml": "channel: general\n" });
     const cli = captureIo(temp.root, { CONTRACTS_DIR: "contracts" });
