@@ -197,6 +197,20 @@ describe("readiness card", () => {
     expect(text).toContain("*Replaced by `sha256:9b1d…e07` at <!date^1772409600^");
     expect(card.text).toContain("replaced by sha256:9b1d…e07");
     expect(actionIds(card.blocks)).toEqual([ACTION_IDS.readinessDetails]);
+    // Replaced again since: the header also says what runs there now.
+    const later = `sha256:4c2a${"0".repeat(57)}f11`;
+    const again = renderReadinessCard(
+      model({
+        deployment: {
+          state: "replaced",
+          at: new Date("2026-03-01T00:00:00Z"),
+          replacedBy: { digest: replacement, at: new Date("2026-03-02T00:00:00Z") },
+        },
+        running: { name: "checkout-api", digest: later, since: new Date("2026-03-03T00:00:00Z") },
+      }),
+    );
+    expect(JSON.stringify(again.blocks)).toContain("*Replaced by `sha256:9b1d…e07` at <!date^1772409600^");
+    expect(JSON.stringify(again.blocks)).toContain("(now `sha256:4c2a…f11`)");
   });
 
   it("offers no Request button while an approved promotion is on its way", () => {

@@ -20,7 +20,9 @@ export function cardTitle(model: Pick<CardModel, "artifact" | "environment" | "d
   return deployment?.state === "deployed" ? `🎉 ${title} · deployed` : title;
 }
 
-export function statusLine(model: Pick<CardModel, "environment" | "readiness" | "deployment">): string {
+export function statusLine(
+  model: Pick<CardModel, "environment" | "readiness" | "deployment" | "running">,
+): string {
   const env = escapeMrkdwn(model.environment);
   const verdict = VERDICT_LABEL[model.readiness.verdict];
   const d = model.deployment;
@@ -28,7 +30,10 @@ export function statusLine(model: Pick<CardModel, "environment" | "readiness" | 
   const by = d.promotionId ? ` by promotion \`${escapeMrkdwn(d.promotionId)}\`` : "";
   const deployed = `Deployed to ${env} at ${slackDate(d.at)}${by}`;
   if (d.state === "replaced" && d.replacedBy) {
-    const replaced = `*Replaced by \`${shortDigest(d.replacedBy.digest)}\` at ${slackDate(d.replacedBy.at)}*`;
+    // What replaced this run may itself be gone since: then say what runs there now, too.
+    const now = model.running;
+    const since = now && now.digest !== d.replacedBy.digest ? ` (now \`${shortDigest(now.digest)}\`)` : "";
+    const replaced = `*Replaced by \`${shortDigest(d.replacedBy.digest)}\` at ${slackDate(d.replacedBy.at)}*${since}`;
     return `${replaced}\n${deployed} · contract now: ${verdict}`;
   }
   return `*🎉 ${deployed}*\nContract now: ${verdict}`;
