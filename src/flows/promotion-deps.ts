@@ -149,10 +149,8 @@ export function moveTo(
 
 /** Slack is a view of the ledger: a failed post is logged, never undoes what was committed. */
 export function notify(
-  deps: Pick<PromotionDeps, "thread" | "bus" | "log" | "refreshCard"> & {
-    promotions?: Pick<PromotionDeps["promotions"], "get">;
-  },
-  promotion: Pick<Promotion, "digest" | "environment" | "rollbackOf">,
+  deps: Pick<PromotionDeps, "thread" | "bus" | "log" | "refreshCard">,
+  promotion: Pick<Promotion, "digest" | "environment">,
   text: string | undefined,
 ): void {
   try {
@@ -160,13 +158,7 @@ export function notify(
     if (text !== undefined) {
       deps.thread.postEvent({ digest: promotion.digest, environment: promotion.environment, text });
     }
-    // A rollback also changes the card of the build it rolls back from: its Roll back button goes.
-    const from = promotion.rollbackOf ? deps.promotions?.get(promotion.rollbackOf)?.digest : undefined;
-    if (from !== undefined) deps.refreshCard?.(from, promotion.environment);
-    deps.bus.publish({
-      type: "artifact_changed",
-      digests: from ? [promotion.digest, from] : [promotion.digest],
-    });
+    deps.bus.publish({ type: "artifact_changed", digests: [promotion.digest] });
   } catch (error) {
     deps.log.warn({ err: error, digest: promotion.digest }, "promotion notification failed");
   }
