@@ -1,27 +1,9 @@
-/**
- * Execution of an approved promotion (SPEC §3.5). With `deploy.webhook` the hook body goes into
- * the outbox in the same transaction as the approval; the executor drains it.
- *
- * Delivery semantics: at-least-once with an idempotency key, i.e. effectively once. A row is
- * marked `handed_off` only after a 2xx. If the process dies between the receiver's 2xx and that
- * record, the row is still `in_flight`; once its lease runs out it is sent again with the SAME
- * `X-Tollgate-Delivery` (= the promotion id) and the same body, so a receiver that dedupes on that
- * header (as Tollgate's own API does) acts once. The promotion moves to `deploying` exactly once,
- * guarded by a compare-and-set on its state.
- */
-import { approvalFacts } from "../domain/approval-policy.js";
 import { shortDigest } from "../domain/artifact.js";
 import type { Contract } from "../domain/contract.js";
 import { TOLLGATE_ACTOR } from "../domain/mention.js";
 import type { Promotion } from "../domain/promotion.js";
-import {
-  blockers,
-  describeBlockers,
-  moveTo,
-  notify,
-  type PromotionDeps,
-  promotionFact,
-} from "./promotion-deps.js";
+import { failApproval, whyNoLongerAllowed } from "./approval-gate.js";
+import { moveTo, notify, type PromotionDeps } from "./promotion-deps.js";
 import type { OutboxItem } from "./promotion-ports.js";
 
 export type SendOutcome = { ok: true; status: number } | { ok: false; error: string };
@@ -109,7 +91,7 @@ export function createPromotionExecutor(
   let again = false;
 
   const deliver = async (item: OutboxItem): Promise<void> => {
-    const stop = whyNotHandOff(deps, item.promotionId);
+    const stop = whyNoLongerAllowed(deps, item.promotionId);
     if (stop !== undefined) return recordStopped(deps, item, stop, deps.clock.now());
     const outcome = await sender.send({ ...item, deliveryId: item.promotionId });
     const now = deps.clock.now();
@@ -193,49 +175,15 @@ async function recordHandOff(deps: ExecutorDeps, item: OutboxItem, status: numbe
   }
 }
 
-/**
- * Why an approved promotion must not be handed off now, or undefined. The contract must still hold
- * when the deployer is told, not only at the click: a lock or a freeze set since, evidence that
- * failed since, or a changed contract (approvals are bound to its revision, SPEC §4) stops a
- * hand-off that was waiting for its first attempt or retrying. Rollbacks are the remedy, not a
- * change: like their approval, their hand-off is not gated (an automatic rollback locks first).
- */
-export function whyNotHandOff(
-  deps: Pick<ExecutorDeps, "promotions" | "contracts" | "readiness">,
-  promotionId: string,
-): string | undefined {
-  const promotion = deps.promotions.get(promotionId);
-  if (promotion === undefined || promotion.state !== "approved" || promotion.kind === "rollback")
-    return undefined;
-  const contract = deps.contracts.current().contracts.get(promotion.environment);
-  if (contract === undefined) return `${promotion.environment} has no contract any more`;
-  if (contract.revision !== promotion.contractRevision) {
-    return `the contract for ${promotion.environment} changed after the approval (${promotion.contractRevision.slice(0, 19)}… → ${contract.revision.slice(0, 19)}…): earlier approvals no longer count`;
-  }
-  const approvals = approvalFacts(deps.promotions.decisions(promotion.id));
-  const readiness = deps.readiness.evaluate(promotion.digest, promotion.environment, {
-    promotion: promotionFact(promotion, approvals),
-  });
-  const blocking = blockers(readiness.checks);
-  if (blocking.length === 0) return undefined;
-  return `the contract for ${promotion.environment} no longer holds:\n${describeBlockers(blocking)}`;
-}
-
-/** Not handed off, and never will be: the promotion fails with the reason; a new request starts over. */
+/** Not handed off, and never will be (approval-gate.ts): the outbox row dies with the promotion. */
 function recordStopped(deps: ExecutorDeps, item: OutboxItem, why: string, now: Date): void {
-  const moved = deps.tx.immediate(() => {
-    const promotion = deps.promotions.get(item.promotionId);
-    if (promotion?.state !== "approved") return undefined;
-    deps.outbox.markDead(item.promotionId, `not handed off: ${why}`);
-    return moveTo(deps, promotion, "fail", TOLLGATE_ACTOR, now, { detail: `not handed off: ${why}` });
+  const detail = `not handed off: ${why}`;
+  failApproval(deps, item.promotionId, now, {
+    detail,
+    says: (what) =>
+      `:no_entry: Not handed off: ${what} was approved, but ${why}\nRequest it again when the contract holds.`,
+    alsoInTx: () => deps.outbox.markDead(item.promotionId, detail),
   });
-  if (moved === undefined) return;
-  const what = `${moved.artifactName} ${shortDigest(moved.digest)}`;
-  notify(
-    deps,
-    moved,
-    `:no_entry: Not handed off: ${what} was approved, but ${why}\nRequest it again when the contract holds.`,
-  );
 }
 
 function recordGiveUp(deps: ExecutorDeps, item: OutboxItem, error: string, now: Date): void {

@@ -19,22 +19,9 @@ export interface PromotionRouteDeps {
   apiTokens: readonly string[];
 }
 
-/**
- * Who approved it. While it is requested: the approvals that count now, exactly as the card counts
- * them (bound to this digest and the contract's current revision, never the requester unless
- * self-approval is on). Once decided: the approvals under the revision it was approved with, so a
- * later edit of the contract does not erase who let it through.
- */
-function approvedBy(
-  deps: Pick<PromotionRouteDeps, "contracts" | "promotions">,
-  promotion: Promotion,
-): string[] {
-  const contract = deps.contracts.current().contracts.get(promotion.environment);
-  return approversOf(promotion, contract, deps.promotions.decisions(promotion.id));
-}
-
 export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDeps, "apiTokens">) {
   const artifact = deps.artifacts.getArtifact(promotion.digest);
+  const contract = deps.contracts.current().contracts.get(promotion.environment);
   return {
     id: promotion.id,
     kind: promotion.kind,
@@ -49,7 +36,8 @@ export function promotionJson(promotion: Promotion, deps: Omit<PromotionRouteDep
     to: promotion.environment,
     requested_by: promotion.requestedBy,
     requested_at: promotion.requestedAt.toISOString(),
-    approved_by: approvedBy(deps, promotion),
+    // A decided promotion keeps who approved it across contract edits (approversOf explains).
+    approved_by: approversOf(promotion, contract, deps.promotions.decisions(promotion.id)),
     contract_revision: promotion.contractRevision,
     state_changed_at: promotion.stateChangedAt.toISOString(),
     ...(promotion.reason ? { reason: promotion.reason } : {}),

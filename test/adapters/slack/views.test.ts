@@ -182,15 +182,18 @@ describe("readiness card", () => {
 
   it("says what replaced a deployed digest and when, and offers no Request button", () => {
     const replacement = `sha256:9b1d${"0".repeat(57)}e07`;
-    const card = renderReadinessCard(
-      model({
-        deployment: {
-          state: "replaced",
-          at: new Date("2026-03-01T00:00:00Z"),
-          replacedBy: { digest: replacement, at: new Date("2026-03-02T00:00:00Z") },
-        },
-      }),
-    );
+    const replaced = (extra: Partial<CardModel> = {}) =>
+      renderReadinessCard(
+        model({
+          deployment: {
+            state: "replaced",
+            at: new Date("2026-03-01T00:00:00Z"),
+            replacedBy: { digest: replacement, at: new Date("2026-03-02T00:00:00Z") },
+          },
+          ...extra,
+        }),
+      );
+    const card = replaced();
     const text = JSON.stringify(card.blocks);
     expect(text).toContain("checkout-api → prod");
     expect(text).not.toContain("🎉");
@@ -199,16 +202,9 @@ describe("readiness card", () => {
     expect(actionIds(card.blocks)).toEqual([ACTION_IDS.readinessDetails]);
     // Replaced again since: the header also says what runs there now.
     const later = `sha256:4c2a${"0".repeat(57)}f11`;
-    const again = renderReadinessCard(
-      model({
-        deployment: {
-          state: "replaced",
-          at: new Date("2026-03-01T00:00:00Z"),
-          replacedBy: { digest: replacement, at: new Date("2026-03-02T00:00:00Z") },
-        },
-        running: { name: "checkout-api", digest: later, since: new Date("2026-03-03T00:00:00Z") },
-      }),
-    );
+    const again = replaced({
+      running: { name: "checkout-api", digest: later, since: new Date("2026-03-03T00:00:00Z") },
+    });
     expect(JSON.stringify(again.blocks)).toContain("*Replaced by `sha256:9b1d…e07` at <!date^1772409600^");
     expect(JSON.stringify(again.blocks)).toContain("(now `sha256:4c2a…f11`)");
   });
